@@ -1,0 +1,213 @@
+"""spaCy pipeline components: each wraps one pure finder and writes ``doc.spans[key]``.
+
+The finders (``corpus.structure.parse``, ``extractors.funding.find_funding`` ...) are plain
+functions over text, testable alone; these components only map their character offsets onto the
+Doc and keep the record's fields as a plain dict in ``span._.value``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors._extensions import ensure_extensions
+
+LOGGER = logging.getLogger(__name__)
+
+HEAD_LINES = 6  # lines at the top that may hold the date line and the issuing body
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None:
+        LOGGER.debug("no token span for %d-%d (%s)", start, end, label)
+    return span
+
+
+def _fields(match) -> dict:
+    value = dataclasses.asdict(match)
+    value.pop("start", None)
+    value.pop("end", None)
+    return value
+
+
+def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
+    if overwrite or key not in doc.spans:
+        doc.spans[key] = spans
+    else:
+        doc.spans[key] = list(doc.spans[key]) + spans
+
+
+def head_of(doc: Doc) -> str:
+    """The first lines of the text: title, date line, source line."""
+    return "\n".join(doc.text.lstrip().splitlines()[:HEAD_LINES])
+
+
+class StructureComponent:
+    """Title, date line, heading tree, sentences and measures (``corpus.structure.parse``)."""
+
+    def __init__(self, nlp: Language, name: str, overwrite: bool = True):
+        ensure_extensions()
+        self.name = name
+        self.overwrite = overwrite
+
+    def __call__(self, doc: Doc) -> Doc:
+        from corpus.structure import parse
+
+        structure = parse(doc.text, title_hint=doc._.source_title)
+        doc._.title = structure.title
+        doc._.date_line = structure.date_line
+        headings, sentences = [], []
+        for heading in structure.headings:
+            span = _span(doc, heading.start, heading.end, f"H{heading.level}")
+            if span is not None:
+                span._.value = dataclasses.asdict(heading)
+                headings.append(span)
+        for sentence in structure.sentences:
+            span = _span(doc, sentence.start, sentence.end, "MEASURE" if sentence.is_measure else "SENT")
+            if span is None:
+                continue
+            span._.sentence_id = sentence.sentence_id
+            span._.section = sentence.section
+            span._.is_measure = sentence.is_measure
+            span._.value = {"text": sentence.text, "paragraph": sentence.paragraph}
+            sentences.append(span)
+        _set(doc, "headings", headings, self.overwrite)
+        _set(doc, "sentences", sentences, self.overwrite)
+        _set(doc, "measures", [s for s in sentences if s._.is_measure], self.overwrite)
+        return doc
+
+
+class DocumentMetaComponent:
+    """Publication date, the year the document speaks of, its plan period and its region."""
+
+    def __init__(self, nlp: Language, name: str):
+        ensure_extensions()
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        from extractors.dates import document_year, find_published
+        from extractors.regions import resolve_region
+        from extractors.targets import find_plan_period
+
+        head = head_of(doc)
+        title = doc._.title or doc._.source_title
+        date_head = "\n".join(filter(None, [doc._.date_line, head]))
+        doc._.published = find_published(date_head, title) or doc._.source_published
+        doc._.doc_year = document_year(doc._.published, doc.text)
+        doc._.plan_period = find_plan_period(title + "\n" + doc.text[:3000])
+        doc._.region = resolve_region(title, head, doc.text)
+        return doc
+
+
+class SentenceFinder:
+    """Runs ``find(sentence_text) -> matches`` over every sentence and keeps the matches as spans."""
+
+    key = ""
+    label = ""
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, overwrite: bool = True):
+        ensure_extensions()
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+
+    def find(self, doc: Doc, text: str) -> Iterable:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Span] = []
+        for sentence in doc.spans.get("sentences", []):
+            try:
+                matches = list(self.find(doc, sentence.text))
+            except Exception:  # one odd sentence must not lose the document
+                LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
+                continue
+            for match in matches:
+                span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, self.label)
+                if span is None:
+                    continue
+                span._.value = _fields(match)
+                span._.sentence_id = sentence._.sentence_id
+                span._.section = sentence._.section
+                span._.is_measure = sentence._.is_measure
+                found.append(span)
+        _set(doc, self.spans_key, found, self.overwrite)
+        return doc
+
+
+class FundingComponent(SentenceFinder):
+    label = "FUNDING"
+
+    def find(self, doc: Doc, text: str):
+        from extractors.funding import find_funding
+
+        return find_funding(text)
+
+
+class TargetsComponent(SentenceFinder):
+    """Targets set by policy into ``doc.spans[spans_key]``, reported results into ``indicators_key``."""
+
+    label = "TARGET"
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, indicators_key: str, overwrite: bool = True):
+        super().__init__(nlp, name, spans_key, overwrite)
+        self.indicators_key = indicators_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        from extractors.targets import find_targets
+
+        targets: list[Span] = []
+        indicators: list[Span] = []
+        for sentence in doc.spans.get("sentences", []):
+            try:
+                found, reported = find_targets(sentence.text, doc_year=doc._.doc_year, plan_period=doc._.plan_period)
+            except Exception:
+                LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
+                continue
+            for matches, bucket, label in ((found, targets, "TARGET"), (reported, indicators, "INDICATOR")):
+                for match in matches:
+                    span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, label)
+                    if span is None:
+                        continue
+                    span._.value = _fields(match)
+                    span._.sentence_id = sentence._.sentence_id
+                    span._.section = sentence._.section
+                    span._.is_measure = sentence._.is_measure
+                    bucket.append(span)
+        _set(doc, self.spans_key, targets, self.overwrite)
+        _set(doc, self.indicators_key, indicators, self.overwrite)
+        return doc
+
+
+@Language.factory("zhengce_structure", assigns=["doc.spans"], default_config={"overwrite": True})
+def make_structure(nlp: Language, name: str, overwrite: bool) -> StructureComponent:
+    return StructureComponent(nlp, name, overwrite)
+
+
+@Language.factory("zhengce_document_meta", assigns=["doc._.published", "doc._.region"], default_config={})
+def make_document_meta(nlp: Language, name: str) -> DocumentMetaComponent:
+    return DocumentMetaComponent(nlp, name)
+
+
+@Language.factory(
+    "zhengce_funding", assigns=["doc.spans"], default_config={"spans_key": "funding", "overwrite": True}
+)
+def make_funding(nlp: Language, name: str, spans_key: str, overwrite: bool) -> FundingComponent:
+    return FundingComponent(nlp, name, spans_key, overwrite)
+
+
+@Language.factory(
+    "zhengce_targets",
+    assigns=["doc.spans"],
+    default_config={"spans_key": "targets", "indicators_key": "indicators", "overwrite": True},
+)
+def make_targets(nlp: Language, name: str, spans_key: str, indicators_key: str, overwrite: bool) -> TargetsComponent:
+    return TargetsComponent(nlp, name, spans_key, indicators_key, overwrite)
+
+
+COMPONENTS: tuple[str, ...] = ("zhengce_structure", "zhengce_document_meta", "zhengce_funding", "zhengce_targets")
+"""The default pipeline, in order."""

@@ -1,0 +1,44 @@
+"""Build the Chinese spaCy pipeline: ``spacy.blank("zh")`` with jieba as segmenter, the policy
+dictionary loaded, and the zhengce components in order."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import spacy
+from spacy.language import Language
+
+import extractors.components  # noqa: F401  (registers the factories)
+from extractors._extensions import ensure_extensions
+from extractors.components import COMPONENTS
+
+
+class _SegmenterAdapter:
+    """What spaCy's ChineseTokenizer calls: ``cut(text, cut_all=False)``, here backed by our
+    policy-dictionary segmenter (jieba, or rjieba when configured)."""
+
+    def __init__(self, name: str):
+        from corpus.segment import get_tokenizer
+
+        self.name = name
+        self._segmenter = get_tokenizer(name)
+
+    def cut(self, text: str, cut_all: bool = False):
+        return self._segmenter.cut(text)
+
+
+def load(segmenter: str = "jieba", components: Sequence[str] = COMPONENTS) -> Language:
+    """The whole zhengce pipeline in one call.
+
+    Parameters
+    ----------
+    segmenter:
+        ``"jieba"`` (reference) or ``"rjieba"`` (faster, same dictionary).
+    components:
+        Names of registered components to add, in order.
+    """
+    ensure_extensions()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer.jieba_seg = _SegmenterAdapter(segmenter)
+    for name in components:
+        nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,77 @@
+"""The ``zhengce`` command. Bodies are thin: build the config, call the library, report.
+
+Heavy libraries (jieba, spaCy, the model) are imported inside the commands, so ``zhengce --help``
+starts fast.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from corpus.errors import ZhengceError
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("jieba", "trafilatura", "pdfminer", "pypdf"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def config_options(func):
+    func = click.option(
+        "-s", "--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override one setting (repeatable)."
+    )(func)
+    func = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file.")(func)
+    return func
+
+
+def _config(config_path, settings, **direct):
+    from pipeline.config import load_config
+
+    overrides = list(settings) + [f"{k}={v}" for k, v in direct.items() if v is not None]
+    return load_config(config_path, overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(package_name="zhengce")
+def cli(verbose: int, quiet: bool) -> None:
+    """zhengce (政策): turn folders of Chinese policy documents into tables to compare, search and export."""
+    _configure_logging(verbose, quiet)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--force", is_flag=True, help="Reprocess every file, not only new or changed ones.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "parquet", "xlsx"]), default=["csv"],
+              show_default=True, help="Table formats to write (repeatable).")
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), default=None, help="Theme taxonomy TOML.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@config_options
+def run(inputs, out, workers, force, formats, taxonomy, progress, config_path, settings):
+    """Read, normalise, segment and extract a folder of policy documents into tables in OUT.
+
+    Example: zhengce run corpus/samples --out out
+    """
+    from pipeline.runner import run as run_pipeline
+
+    try:
+        config = _config(config_path, settings, taxonomy=taxonomy)
+        summary = run_pipeline(inputs, out, config, workers=workers, force=force, progress=progress, formats=formats)
+    except (ZhengceError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.format())
+
+
+def main() -> None:
+    cli(prog_name="zhengce")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The per-document work: ``process(path, doc_id, config) -> DocumentResult``.
+
+A pure function of the file's bytes and the config, run in worker processes or as a Dask task; the
+parent is the single writer of the store. Every failure becomes a ``ReadError`` naming the stage,
+so one bad file never stops a batch.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.errors import ZhengceError
+from corpus.records import Document, DocumentResult, ReadError
+from pipeline.config import Config
+
+LOGGER = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def _nlp(segmenter: str):
+    import extractors
+
+    return extractors.load(segmenter=segmenter)
+
+
+@lru_cache(maxsize=4)
+def _classifier(taxonomy: str, model: str):
+    from models.classifier import load_model
+
+    return load_model(model or None)
+
+
+def warm_up(config: Config) -> None:
+    """Load the pipeline and the model once per process (worker initialiser)."""
+    _nlp(config.segmenter)
+    if config.classify:
+        _classifier(config.taxonomy, config.model)
+
+
+def _error(doc_id: str, path: Path, digest: str, stage: str, exc: BaseException) -> DocumentResult:
+    reason = str(exc) if isinstance(exc, ZhengceError) else f"{type(exc).__name__}: {exc}"
+    return DocumentResult(doc_id, str(path), digest, error=ReadError(doc_id, str(path), stage, reason[:500]))
+
+
+def process(path: str | Path, doc_id: str, config: Config = Config()) -> DocumentResult:
+    """All records of one file, or one ``ReadError``."""
+    from corpus.normalise import normalise
+    from corpus.readers import read_path
+    from extractors import records
+
+    path = Path(path)
+    digest = ""
+    try:
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        raw = read_path(path)
+    except Exception as exc:  # noqa: BLE001 - every reader failure becomes an errors row
+        return _error(doc_id, path, digest, "read", exc)
+    try:
+        norm = normalise(raw.text)
+    except Exception as exc:  # noqa: BLE001
+        return _error(doc_id, path, digest, "normalise", exc)
+    if not norm.text.strip():
+        return _error(doc_id, path, digest, "normalise", ValueError("no text left after removing site boilerplate"))
+    try:
+        nlp = _nlp(config.segmenter)
+        doc = nlp.make_doc(norm.text)
+        doc._.source_title = raw.title
+        doc._.source_published = raw.published
+        doc = nlp(doc)
+        found = records(doc, doc_id)
+    except Exception as exc:  # noqa: BLE001
+        LOGGER.exception("extraction failed on %s", path)
+        return _error(doc_id, path, digest, "extract", exc)
+    measures = found.measures
+    if config.classify and measures:
+        try:
+            predictions = _classifier(config.taxonomy, config.model).predict_themes(
+                [m.text for m in measures], threshold=config.theme_threshold
+            )
+        except Exception as exc:  # noqa: BLE001
+            LOGGER.exception("classification failed on %s", path)
+            return _error(doc_id, path, digest, "classify", exc)
+        measures = [
+            replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes, instrument=p.instrument)
+            for m, p in zip(measures, predictions)
+        ]
+    document = Document(
+        doc_id=doc_id,
+        title=found.title,
+        published=found.published,
+        province=found.province,
+        city=found.city,
+        county=found.county,
+        admin_level=found.admin_level,
+        script=norm.script,
+        n_chars=len(norm.text),
+        n_measures=len(measures),
+        format=raw.format,
+        encoding=raw.encoding,
+        lost_chars=norm.lost_chars,
+        content_hash=digest,
+    )
+    return DocumentResult(
+        doc_id, str(path), digest, document, measures, found.funding, found.targets, found.indicators
+    )

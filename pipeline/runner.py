@@ -1,0 +1,236 @@
+"""Run the per-document work over folders: discover files, skip unchanged ones, process the rest
+in worker processes, and stream results into a temporary copy of the store that replaces the
+previous output only when the run is complete (an interrupted run leaves the old output intact)."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from corpus.records import DocumentResult, ReadError
+from pipeline.config import Config
+from pipeline.process import process, warm_up
+from pipeline.store import DB_NAME, Store
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    doc_id: str
+    path: Path
+    size: int
+    mtime: float
+
+
+@dataclass(slots=True)
+class RunSummary:
+    out: Path
+    found: int = 0
+    processed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    errors: int = 0
+    documents: int = 0
+    measures: int = 0
+    funding: int = 0
+    targets: int = 0
+    indicators: int = 0
+    seconds: float = 0.0
+    error_rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def format(self) -> str:
+        lines = [
+            f"zhengce run: {self.found} files in {self.seconds:.1f}s -> {self.out}",
+            f"  processed {self.processed}, unchanged {self.unchanged}, removed {self.removed}, errors {self.errors}",
+            f"  store: {self.documents} documents, {self.measures} measures, {self.funding} funding amounts, "
+            f"{self.targets} targets, {self.indicators} indicators",
+        ]
+        for doc_id, stage, reason in self.error_rows[:10]:
+            lines.append(f"  error [{stage}] {doc_id}: {reason}")
+        if len(self.error_rows) > 10:
+            lines.append(f"  ... {len(self.error_rows) - 10} more in errors.csv")
+        return "\n".join(lines)
+
+
+def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
+    """Every regular file under the inputs (recursively, hidden entries skipped, symlinked
+    folders not followed so a link loop cannot trap the walk). ``doc_id`` is the path relative to
+    its input folder with ``/`` separators, prefixed by the folder's name when several folders are
+    given."""
+    inputs = [Path(p) for p in inputs]
+    found: dict[str, SourceFile] = {}
+    for root in inputs:
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {root}")
+        prefix = f"{root.name}/" if len(inputs) > 1 and root.is_dir() else ""
+        if root.is_file():
+            candidates: Iterable[Path] = [root]
+            base = root.parent
+        else:
+            candidates = _walk(root)
+            base = root
+        for path in candidates:
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            doc_id = prefix + path.relative_to(base).as_posix()
+            found[doc_id] = SourceFile(doc_id, path, stat.st_size if stat else -1, stat.st_mtime if stat else 0.0)
+    return [found[k] for k in sorted(found)]
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _process_in_worker(path: str, doc_id: str, config: Config) -> DocumentResult:
+    return process(path, doc_id, config)
+
+
+def _results_local(files: list[SourceFile], config: Config) -> Iterator[DocumentResult]:
+    for f in files:
+        yield process(f.path, f.doc_id, config)
+
+
+def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iterator[DocumentResult]:
+    """Results in completion order; a bounded window of pending tasks keeps memory flat, and a
+    crashed worker (segfault, OOM kill) costs only the file it was on."""
+    pending = list(reversed(files))
+    window = workers * 4
+    while pending:
+        crashed = False
+        with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
+            running: dict[Future, SourceFile] = {}
+            while pending or running:
+                while pending and len(running) < window:
+                    f = pending.pop()
+                    running[pool.submit(_process_in_worker, str(f.path), f.doc_id, config)] = f
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    f = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        crashed = True
+                        yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
+                            f.doc_id, str(f.path), "worker", "the worker process died on this file (out of memory or a crash)"))
+                    except Exception as exc:  # noqa: BLE001
+                        yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
+                            f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
+                if crashed:
+                    # The pool is unusable: requeue what was still running and start a new one.
+                    pending.extend(running.values())
+                    break
+
+
+def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
+    """Same size and mtime, or (after a touch or a copy) the same content hash."""
+    size, mtime, digest = previous
+    if size == f.size and mtime == f.mtime:
+        return True
+    if size != f.size or not digest:
+        return False
+    import hashlib
+
+    try:
+        return hashlib.sha1(f.path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def run(
+    inputs: Iterable[str | Path],
+    out: str | Path,
+    config: Config = Config(),
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool | None = None,
+    formats: Iterable[str] = ("csv",),
+) -> RunSummary:
+    """Process every file under ``inputs`` into the store and tables in ``out``.
+
+    Only new or changed files are processed unless ``force``; rows of files that disappeared are
+    dropped. Output is replaced atomically at the end.
+    """
+    from tqdm import tqdm
+
+    from pipeline.export import export_tables
+
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = discover(inputs)
+    summary = RunSummary(out=out, found=len(files))
+    db_path = out / DB_NAME
+    tmp_path = out / f".{DB_NAME}.tmp"
+    for stale in (tmp_path, Path(f"{tmp_path}-wal"), Path(f"{tmp_path}-shm")):
+        stale.unlink(missing_ok=True)
+    if db_path.exists() and not force:
+        _checkpoint(db_path)
+        shutil.copyfile(db_path, tmp_path)
+
+    with Store(tmp_path) as store:
+        known = store.known_files()
+        current = {f.doc_id for f in files}
+        for doc_id in sorted(set(known) - current):
+            store.delete_document(doc_id)
+            summary.removed += 1
+        todo = []
+        for f in files:
+            previous = known.get(f.doc_id)
+            if not force and previous and _unchanged(f, previous):
+                if previous[1] != f.mtime:
+                    store.touch_file(f.doc_id, f.size, f.mtime)
+                summary.unchanged += 1
+            else:
+                todo.append(f)
+        by_id = {f.doc_id: f for f in todo}
+        n_workers = max(1, workers or default_workers())
+        results = (
+            _results_pool(todo, config, n_workers) if n_workers > 1 and len(todo) > 1 else _results_local(todo, config)
+        )
+        show = progress if progress is not None else (sys.stderr.isatty() and len(todo) > 1)
+        for result in tqdm(results, total=len(todo), disable=not show, unit="doc", file=sys.stderr):
+            f = by_id[result.doc_id]
+            store.write_result(result, f.size, f.mtime)
+            summary.processed += 1
+        store.commit()
+        for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):
+            setattr(summary, table if table != "errors" else "errors", store.count(table))
+        summary.error_rows = [(r["doc_id"], r["stage"], r["reason"]) for r in store.rows("errors")]
+        export_tables(store, out, formats)
+    _checkpoint(tmp_path)
+    os.replace(tmp_path, db_path)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the WAL into the main file so a plain copy or rename carries every row."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

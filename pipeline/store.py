@@ -1,0 +1,148 @@
+"""The SQLite store: one file holding every table of a run, the only place that opens SQLite.
+
+Tables mirror the record dataclasses of ``corpus.records`` (columns in field order), plus ``files``
+(path, size, mtime, content hash) for incremental runs and ``meta`` for the schema version.
+"""
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from corpus.errors import StoreError
+from corpus.records import Document, DocumentResult, FundingAmount, Indicator, Measure, ReadError, Target
+
+SCHEMA_VERSION = 1
+DB_NAME = "zhengce.sqlite"
+
+TABLES: dict[str, type] = {
+    "documents": Document,
+    "measures": Measure,
+    "funding": FundingAmount,
+    "targets": Target,
+    "indicators": Indicator,
+    "errors": ReadError,
+}
+"""Record tables, in export order."""
+
+ORDER_BY = {
+    "documents": "doc_id",
+    "measures": "doc_id, start, measure_id",
+    "funding": "doc_id, start, end",
+    "targets": "doc_id, start, end",
+    "indicators": "doc_id, start, end",
+    "errors": "doc_id",
+}
+
+def _sql_type(annotation: object) -> str:
+    text = str(annotation)
+    for name, sql in (("bool", "INTEGER"), ("int", "INTEGER"), ("float", "REAL")):
+        if name in text:
+            return sql
+    return "TEXT"
+
+
+def _create_sql(name: str, record_type: type) -> str:
+    cols = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in dataclasses.fields(record_type))
+    return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
+
+
+class Store:
+    """A SQLite store. Use as a context manager; writes are committed on a clean exit."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            if not self.path.exists():
+                raise StoreError(f"no store at {self.path}: run `zhengce run INPUT --out DIR` first")
+            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.conn = sqlite3.connect(self.path)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._create()
+        self.conn.row_factory = sqlite3.Row
+
+    def _create(self) -> None:
+        with self.conn:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row and int(row[0]) != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by another zhengce version (schema {row[0]}, this is "
+                    f"{SCHEMA_VERSION}); run with --force to rebuild it"
+                )
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            for name, record_type in TABLES.items():
+                self.conn.execute(_create_sql(name, record_type))
+                self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name}_doc ON {name}(doc_id)")
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, path TEXT, size INTEGER, "
+                "mtime REAL, content_hash TEXT)"
+            )
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing -------------------------------------------------------------------------------
+    def delete_document(self, doc_id: str) -> None:
+        for name in (*TABLES, "files"):
+            self.conn.execute(f"DELETE FROM {name} WHERE doc_id = ?", (doc_id,))
+
+    def _insert(self, name: str, rows: Iterable[object]) -> None:
+        rows = [dataclasses.astuple(r) for r in rows]
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            self.conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+
+    def write_result(self, result: DocumentResult, size: int, mtime: float) -> None:
+        """Replace everything known about ``result.doc_id`` with this result."""
+        self.delete_document(result.doc_id)
+        if result.error is not None:
+            self._insert("errors", [result.error])
+        else:
+            self._insert("documents", [result.document])
+            self._insert("measures", result.measures)
+            self._insert("funding", result.funding)
+            self._insert("targets", result.targets)
+            self._insert("indicators", result.indicators)
+        self.conn.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+            (result.doc_id, result.path, size, mtime, result.content_hash),
+        )
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    # -- reading -------------------------------------------------------------------------------
+    def known_files(self) -> dict[str, tuple[int, float, str]]:
+        rows = self.conn.execute("SELECT doc_id, size, mtime, content_hash FROM files")
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def touch_file(self, doc_id: str, size: int, mtime: float) -> None:
+        self.conn.execute("UPDATE files SET size = ?, mtime = ? WHERE doc_id = ?", (size, mtime, doc_id))
+
+    def rows(self, name: str) -> Iterator[sqlite3.Row]:
+        if name not in TABLES:
+            raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
+        return self.conn.execute(f"SELECT * FROM {name} ORDER BY {ORDER_BY[name]}")
+
+    def count(self, name: str) -> int:
+        return self.conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+
+    def table(self, name: str):
+        """A table as a pandas DataFrame, in a stable order."""
+        import pandas as pd
+
+        if name not in TABLES:
+            raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
+        return pd.read_sql_query(f"SELECT * FROM {name} ORDER BY {ORDER_BY[name]}", self.conn)
