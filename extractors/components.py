@@ -96,7 +96,7 @@ class DocumentMetaComponent:
         head = head_of(doc)
         title = doc._.title or doc._.source_title
         date_head = "\n".join(filter(None, [doc._.date_line, head]))
-        doc._.published = find_published(date_head, title) or doc._.source_published
+        doc._.published = find_published(date_head, title, tail=doc.text[-400:]) or doc._.source_published
         doc._.doc_year = document_year(doc._.published, doc.text)
         doc._.plan_period = find_plan_period(title + "\n" + doc.text[:3000])
         doc._.region = resolve_region(title, head, doc.text)

@@ -37,8 +37,9 @@ def load(segmenter: str = "jieba", components: Sequence[str] = COMPONENTS) -> La
         Names of registered components to add, in order.
     """
     ensure_extensions()
+    segmenter_adapter = _SegmenterAdapter(segmenter)  # loads the policy dictionary into jieba first
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.tokenizer.jieba_seg = _SegmenterAdapter(segmenter)
+    nlp.tokenizer.jieba_seg = segmenter_adapter
     for name in components:
         nlp.add_pipe(name)
     return nlp
