@@ -69,6 +69,40 @@ def run(inputs, out, workers, force, formats, taxonomy, progress, config_path, s
     click.echo(summary.format())
 
 
+@cli.command()
+@click.argument("out", type=click.Path(exists=True))
+@click.option("--by", type=click.Choice(["province", "city", "county", "doc"]), default="province", show_default=True,
+              help="Level at which documents are grouped into regions.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Also write report.xlsx and report.html (with charts) into this folder.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "parquet"]), default=["csv"],
+              show_default=True, help="Table formats to write (repeatable).")
+def compare(out, by, report_dir, formats):
+    """Put regions side by side: themes, funding, targets, distinctive terms, similarity and
+    national standards, read from the store in OUT (written next to it).
+
+    Example: zhengce compare out --by province --report out/report
+    """
+    from pathlib import Path
+
+    from pipeline.compare import compare as compare_regions
+    from pipeline.compare import write_comparison
+
+    try:
+        tables = compare_regions(out, by=by)
+    except ZhengceError as exc:
+        raise click.ClickException(str(exc)) from None
+    target = Path(out) if Path(out).is_dir() else Path(out).parent
+    written = write_comparison(tables, target, formats)
+    if report_dir:
+        from pipeline.report import write_report
+
+        written += write_report(tables, report_dir)
+    for name, frame in tables.items():
+        click.echo(f"{name}: {len(frame)} rows")
+    click.echo(f"wrote {len(written)} files to {target}" + (f" and {report_dir}" if report_dir else ""))
+
+
 def main() -> None:
     cli(prog_name="zhengce")
 

@@ -27,17 +27,21 @@ def _nlp(segmenter: str):
 
 
 @lru_cache(maxsize=4)
-def _classifier(taxonomy: str, model: str):
+def _classifier(model: str, threshold: float):
+    from copy import copy
+
     from models.classifier import load_model
 
-    return load_model(model or None)
+    classifier = copy(load_model(model or None))  # load_model caches: keep its instance as it was
+    classifier.threshold = threshold
+    return classifier
 
 
 def warm_up(config: Config) -> None:
     """Load the pipeline and the model once per process (worker initialiser)."""
     _nlp(config.segmenter)
     if config.classify:
-        _classifier(config.taxonomy, config.model)
+        _classifier(config.model, config.theme_threshold)
 
 
 def _error(doc_id: str, path: Path, digest: str, stage: str, exc: BaseException) -> DocumentResult:
@@ -72,16 +76,14 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
         doc = nlp(doc)
         found = records(doc, doc_id)
     except Exception as exc:  # noqa: BLE001
-        LOGGER.exception("extraction failed on %s", path)
+        LOGGER.warning("extraction failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
         return _error(doc_id, path, digest, "extract", exc)
     measures = found.measures
     if config.classify and measures:
         try:
-            predictions = _classifier(config.taxonomy, config.model).predict_themes(
-                [m.text for m in measures], threshold=config.theme_threshold
-            )
+            predictions = _classifier(config.model, config.theme_threshold).predict_themes([m.text for m in measures])
         except Exception as exc:  # noqa: BLE001
-            LOGGER.exception("classification failed on %s", path)
+            LOGGER.warning("classification failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
             return _error(doc_id, path, digest, "classify", exc)
         measures = [
             replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes, instrument=p.instrument)
@@ -103,6 +105,9 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
         lost_chars=norm.lost_chars,
         content_hash=digest,
     )
+    from pipeline.search import index_terms
+
     return DocumentResult(
-        doc_id, str(path), digest, document, measures, found.funding, found.targets, found.indicators
+        doc_id, str(path), digest, document, measures, found.funding, found.targets, found.indicators,
+        search_terms=[index_terms(m.text) for m in measures],
     )

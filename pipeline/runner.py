@@ -150,6 +150,19 @@ def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
         return False
 
 
+def config_fingerprint(config: Config) -> str:
+    """What decides a file's output besides its bytes: the settings and the zhengce version."""
+    import dataclasses
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("zhengce")
+    except PackageNotFoundError:
+        release = "dev"
+    return json.dumps({"version": release, **dataclasses.asdict(config)}, sort_keys=True)
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -187,9 +200,14 @@ def run(
         shutil.copyfile(db_path, tmp_path)
 
     with Store(tmp_path) as store:
-        known = store.known_files()
+        fingerprint = config_fingerprint(config)
+        if store.get_meta("config") not in (None, fingerprint):
+            LOGGER.warning("the configuration or zhengce version changed since the last run: reprocessing every file")
+            force = True
+        store.set_meta("config", fingerprint)
+        known = {} if force else store.known_files()
         current = {f.doc_id for f in files}
-        for doc_id in sorted(set(known) - current):
+        for doc_id in sorted(store.all_files() - current):
             store.delete_document(doc_id)
             summary.removed += 1
         todo = []

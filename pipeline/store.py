@@ -81,6 +81,12 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, path TEXT, size INTEGER, "
                 "mtime REAL, content_hash TEXT)"
             )
+            # Full-text index over a segmented copy of each measure and its document's title; its
+            # rowid is the measure's rowid (see pipeline/search.py for why the text is segmented).
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS measures_fts USING fts5(terms, title_terms, "
+                "tokenize = 'unicode61 remove_diacritics 0')"
+            )
 
     def __enter__(self) -> "Store":
         return self
@@ -95,6 +101,9 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
     def delete_document(self, doc_id: str) -> None:
+        self.conn.execute(
+            "DELETE FROM measures_fts WHERE rowid IN (SELECT rowid FROM measures WHERE doc_id = ?)", (doc_id,)
+        )
         for name in (*TABLES, "files"):
             self.conn.execute(f"DELETE FROM {name} WHERE doc_id = ?", (doc_id,))
 
@@ -112,6 +121,7 @@ class Store:
         else:
             self._insert("documents", [result.document])
             self._insert("measures", result.measures)
+            self._index(result)
             self._insert("funding", result.funding)
             self._insert("targets", result.targets)
             self._insert("indicators", result.indicators)
@@ -120,13 +130,43 @@ class Store:
             (result.doc_id, result.path, size, mtime, result.content_hash),
         )
 
+    def _index(self, result: DocumentResult) -> None:
+        if not result.measures:
+            return
+        from pipeline.search import index_terms
+
+        terms = result.search_terms or [index_terms(m.text) for m in result.measures]
+        title_terms = index_terms(result.document.title) if result.document and result.document.title else ""
+        rowids = self.conn.execute(
+            "SELECT rowid, measure_id FROM measures WHERE doc_id = ?", (result.doc_id,)
+        ).fetchall()
+        by_id = {measure_id: rowid for rowid, measure_id in rowids}
+        self.conn.executemany(
+            "INSERT INTO measures_fts (rowid, terms, title_terms) VALUES (?, ?, ?)",
+            [(by_id[m.measure_id], t, title_terms) for m, t in zip(result.measures, terms)],
+        )
+
     def commit(self) -> None:
         self.conn.commit()
 
     # -- reading -------------------------------------------------------------------------------
     def known_files(self) -> dict[str, tuple[int, float, str]]:
-        rows = self.conn.execute("SELECT doc_id, size, mtime, content_hash FROM files")
+        """Files whose last processing succeeded: doc_id -> (size, mtime, content hash). Files that
+        ended in an error are left out, so the next run tries them again."""
+        rows = self.conn.execute(
+            "SELECT doc_id, size, mtime, content_hash FROM files WHERE doc_id NOT IN (SELECT doc_id FROM errors)"
+        )
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def all_files(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT doc_id FROM files")}
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def touch_file(self, doc_id: str, size: int, mtime: float) -> None:
         self.conn.execute("UPDATE files SET size = ?, mtime = ? WHERE doc_id = ?", (size, mtime, doc_id))

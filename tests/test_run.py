@@ -1,0 +1,210 @@
+"""`zhengce run` end to end: real files in, tables out."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.runner import run
+from pipeline.store import TABLES
+
+PINYIN = re.compile(r"\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
+TRADITIONAL_ONLY = set("們這對會學區國發網經歲辦優質調")
+OUTPUT_FILES = [f"{name}.csv" for name in TABLES] + ["zhengce.sqlite"]
+
+
+def read_csv(path: Path) -> list[dict]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+@pytest.fixture(scope="module")
+def seeds_out(seeds_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("seeds_out")
+    result = CliRunner().invoke(cli, ["run", str(seeds_dir), "--out", str(out), "--workers", "1"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.shared
+def test_run_writes_every_table_and_the_store(seeds_dir, seeds_out):
+    for name in OUTPUT_FILES:
+        assert (seeds_out / name).is_file(), name
+    docs = read_csv(seeds_out / "documents.csv")
+    assert sorted(d["doc_id"] for d in docs) == sorted(p.name for p in seeds_dir.glob("*.txt"))
+    with sqlite3.connect(seeds_out / "zhengce.sqlite") as conn:
+        n = conn.execute("SELECT COUNT(*) FROM measures").fetchone()[0]
+    assert n == len(read_csv(seeds_out / "measures.csv"))
+
+
+@pytest.mark.shared
+def test_run_csv_headers_have_the_documented_columns(seeds_out):
+    required = {
+        "documents": "doc_id title published province city county admin_level script n_chars n_measures",
+        "measures": "doc_id measure_id section text theme theme_score",
+        "funding": "doc_id measure_id mention amount_yuan qualifier period purpose",
+        "targets": "doc_id measure_id text deadline_year value unit comparator metric",
+        "indicators": "doc_id measure_id text metric value unit",
+        "errors": "path stage reason",
+    }
+    for name, cols in required.items():
+        header = (seeds_out / f"{name}.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        assert set(cols.split()) <= set(header), name
+
+
+@pytest.mark.shared
+def test_run_traditional_seed_becomes_simplified_without_pinyin(seeds_out):
+    measures = [m for m in read_csv(seeds_out / "measures.csv") if m["doc_id"].startswith("002_")]
+    assert measures
+    text = "".join(m["text"] for m in measures)
+    assert not PINYIN.search(text)
+    assert not TRADITIONAL_ONLY & set(text)
+    doc = next(d for d in read_csv(seeds_out / "documents.csv") if d["doc_id"].startswith("002_"))
+    assert doc["script"] == "traditional"
+
+
+@pytest.mark.shared
+def test_run_finds_at_least_40_measures_in_seed_004(seeds_out):
+    measures = [m for m in read_csv(seeds_out / "measures.csv") if m["doc_id"].startswith("004_")]
+    assert len(measures) >= 40
+
+
+@pytest.mark.shared
+def test_run_measure_sections_name_their_headings_in_seed_000(seeds_out):
+    measures = [m for m in read_csv(seeds_out / "measures.csv") if m["doc_id"].startswith("000_")]
+    with_section = [m for m in measures if m["section"]]
+    assert len(with_section) >= len(measures) * 0.5
+    assert any("政府主导" in m["section"] for m in with_section)
+
+
+def _docx_bytes(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for para in text.split("\n"):
+        document.add_paragraph(para)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _html_bytes(text: str) -> bytes:
+    import html
+
+    paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n") if p.strip())
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>政策文件</title></head><body>"
+        "<nav><ul><li><a href='/'>首页</a></li><li><a href='/zc'>政策文件</a></li></ul></nav>"
+        f"<div class='article'>{paras}</div>"
+        "<footer>主办单位:某某市人民政府办公室 网站标识码:1234567890 ICP备案号</footer></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+VARIANTS = {
+    "gbk": lambda t: t.encode("gbk"),
+    "gb18030": lambda t: t.encode("gb18030"),
+    "utf16": lambda t: t.encode("utf-16"),
+    "utf8bom": lambda t: t.encode("utf-8-sig"),
+}
+
+
+@pytest.mark.shared
+def test_run_gives_the_same_measures_whatever_the_encoding_or_format(seeds_dir, seeds_out, tmp_path):
+    variants = tmp_path / "variants"
+    variants.mkdir()
+    expected: dict[str, list[str]] = {}
+    for m in read_csv(seeds_out / "measures.csv"):
+        expected.setdefault(m["doc_id"], []).append(m["text"])
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        stem = seed.stem
+        for name, encode in VARIANTS.items():
+            try:
+                data = encode(text)
+            except UnicodeEncodeError:
+                continue
+            (variants / f"{stem}.{name}.txt").write_bytes(data)
+        if stem.startswith("002_"):
+            # Plain Big5 has no tone-marked pinyin letters: web pages in Big5 carry them via HKSCS.
+            (variants / f"{stem}.big5.txt").write_bytes(text.encode("big5hkscs", errors="strict"))
+        (variants / f"{stem}.docx").write_bytes(_docx_bytes(text))
+        (variants / f"{stem}.html").write_bytes(_html_bytes(text))
+    out = tmp_path / "out"
+    run([variants], out, workers=2, progress=False)
+    got: dict[str, list[str]] = {}
+    for m in read_csv(out / "measures.csv"):
+        got.setdefault(m["doc_id"], []).append(m["text"])
+    errors = read_csv(out / "errors.csv")
+    assert not errors, errors
+    checked = 0
+    for doc_id, texts in got.items():
+        stem = doc_id.split(".")[0]
+        original = expected[f"{stem}.txt"]
+        assert texts == original, doc_id
+        checked += 1
+    assert checked == len(list(variants.iterdir())) >= 5 * 5  # GBK cannot encode some seeds' • and nbsp
+
+
+def test_run_bad_files_become_error_rows_and_the_batch_goes_on(samples_dir, tmp_path):
+    folder = tmp_path / "mixed"
+    shutil.copytree(samples_dir, folder / "good")
+    good = [p for p in (folder / "good").rglob("*") if p.is_file()]
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    whole = _docx_bytes("教育局关于加强教师队伍建设的通知。\n要完善教师培训机制。")
+    (folder / "truncated.docx").write_bytes(whole[: len(whole) // 2])
+    (folder / "scanned.pdf").write_bytes(_pdf_without_text())
+    result = CliRunner().invoke(cli, ["run", str(folder), "--out", str(tmp_path / "out"), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    errors = read_csv(tmp_path / "out" / "errors.csv")
+    assert sorted(e["doc_id"] for e in errors) == ["binary.txt", "empty.txt", "scanned.pdf", "truncated.docx"]
+    assert all(e["reason"] for e in errors)
+    docs = read_csv(tmp_path / "out" / "documents.csv")
+    assert len(docs) == len(good)
+
+
+def _pdf_without_text() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(100, 100, 200, 200, fill=1)  # a "scan": drawing, no text layer
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_run_output_is_the_same_whatever_the_number_of_workers(samples_dir, tmp_path):
+    one = run([samples_dir], tmp_path / "one", workers=1, progress=False)
+    two = run([samples_dir], tmp_path / "two", workers=2, progress=False)
+    assert one.documents == two.documents > 0
+    for name in TABLES:
+        assert (tmp_path / "one" / f"{name}.csv").read_bytes() == (tmp_path / "two" / f"{name}.csv").read_bytes(), name
+
+
+def test_run_skips_unchanged_files_and_drops_deleted_ones(samples_dir, tmp_path):
+    folder = tmp_path / "docs"
+    shutil.copytree(samples_dir, folder)
+    first = run([folder], tmp_path / "out", workers=1, progress=False)
+    again = run([folder], tmp_path / "out", workers=1, progress=False)
+    assert again.processed == 0 and again.unchanged == first.found
+    victim = sorted(p for p in folder.rglob("*") if p.is_file())[0]
+    victim.unlink()
+    third = run([folder], tmp_path / "out", workers=1, progress=False)
+    assert third.removed == 1 and third.processed == 0
+    ids = {d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")} | {
+        e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")
+    }
+    assert victim.relative_to(folder).as_posix() not in ids
+    forced = run([folder], tmp_path / "out", workers=1, progress=False, force=True)
+    assert forced.processed == first.found - 1
