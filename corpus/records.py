@@ -137,6 +137,8 @@ class DocumentResult:
     targets: list[Target] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     error: ReadError | None = None
+    search_terms: list[str] = field(default_factory=list)
+    """Per measure, the space-joined terms the full-text index stores (segmented in the worker)."""
 
 
 def columns(record_type: type) -> list[str]:
