@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from corpus.errors import ZhengceError
 from corpus.records import DocumentResult, ReadError
 from pipeline.config import Config
 from pipeline.process import process, warm_up
@@ -163,6 +164,42 @@ def config_fingerprint(config: Config) -> str:
     return json.dumps({"version": release, **dataclasses.asdict(config)}, sort_keys=True)
 
 
+def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> Iterator[DocumentResult]:
+    """Results from an existing Dask distributed cluster: the same per-document function as a task
+    per file, submitted in a bounded window so the scheduler's memory stays flat too."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise ZhengceError("--scheduler needs Dask: pip install 'zhengce[dask]'") from exc
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ZhengceError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    def submit(f: SourceFile):
+        future = client.submit(process, str(f.path), f.doc_id, config, key=f"zhengce-{f.doc_id}", pure=False)
+        running[future.key] = f
+        return future
+
+    try:
+        pending = list(reversed(files))
+        window = max(8, 4 * sum(client.nthreads().values()))
+        running: dict[str, SourceFile] = {}
+        first = [submit(pending.pop()) for _ in range(min(window, len(pending)))]
+        queue = as_completed(first, loop=client.loop)
+        for future in queue:
+            f = running.pop(future.key)
+            try:
+                yield future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker costs only this file
+                yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
+                    f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
+            future.release()
+            if pending:
+                queue.add(submit(pending.pop()))
+    finally:
+        client.close()
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -176,11 +213,13 @@ def run(
     force: bool = False,
     progress: bool | None = None,
     formats: Iterable[str] = ("csv",),
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Process every file under ``inputs`` into the store and tables in ``out``.
 
     Only new or changed files are processed unless ``force``; rows of files that disappeared are
-    dropped. Output is replaced atomically at the end.
+    dropped. Output is replaced atomically at the end. ``scheduler`` (``tcp://host:8786``) runs the
+    per-document work on an existing Dask distributed cluster instead of local processes.
     """
     from tqdm import tqdm
 
@@ -221,9 +260,12 @@ def run(
                 todo.append(f)
         by_id = {f.doc_id: f for f in todo}
         n_workers = max(1, workers or default_workers())
-        results = (
-            _results_pool(todo, config, n_workers) if n_workers > 1 and len(todo) > 1 else _results_local(todo, config)
-        )
+        if scheduler:
+            results = _results_dask(todo, config, scheduler)
+        elif n_workers > 1 and len(todo) > 1:
+            results = _results_pool(todo, config, n_workers)
+        else:
+            results = _results_local(todo, config)
         show = progress if progress is not None else (sys.stderr.isatty() and len(todo) > 1)
         for result in tqdm(results, total=len(todo), disable=not show, unit="doc", file=sys.stderr):
             f = by_id[result.doc_id]

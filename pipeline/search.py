@@ -101,24 +101,25 @@ class Filters:
     has_target: bool = False
 
     def where(self) -> tuple[list[str], list[Any]]:
+        """SQL conditions on a measure ``m`` and their parameters; document-level filters become one
+        ``m.doc_id IN (...)`` list, computed once per query instead of a join per matching row."""
         clauses: list[str] = []
         params: list[Any] = []
-        for column, value in (
-            ("m.theme", self.theme),
-            ("m.instrument", self.instrument),
-            ("d.province", self.province),
-            ("d.city", self.city),
-            ("d.county", self.county),
-        ):
+        for column, value in (("m.theme", self.theme), ("m.instrument", self.instrument)):
             if value:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        if self.since is not None:
-            clauses.append("CAST(substr(d.published, 1, 4) AS INTEGER) >= ?")
-            params.append(self.since)
-        if self.until is not None:
-            clauses.append("CAST(substr(d.published, 1, 4) AS INTEGER) <= ?")
-            params.append(self.until)
+        doc: list[str] = []
+        for column, value in (("province", self.province), ("city", self.city), ("county", self.county)):
+            if value:
+                doc.append(f"d.{column} = ?")
+                params.append(value)
+        for op, year in ((">=", self.since), ("<=", self.until)):
+            if year is not None:
+                doc.append(f"CAST(substr(d.published, 1, 4) AS INTEGER) {op} ?")
+                params.append(year)
+        if doc:
+            clauses.append(f"m.doc_id IN (SELECT d.doc_id FROM documents d WHERE {' AND '.join(doc)})")
         if self.has_funding:
             clauses.append(_EXISTS.format(table="funding"))
         if self.has_target:
@@ -161,11 +162,11 @@ class Hit:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def highlight_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping character spans of ``text`` where a query word (or, for a long Chinese word
-    not found whole, its pieces) occurs."""
+def highlight_spans(text: str, words: list[str], *, pieces: bool = True) -> list[tuple[int, int]]:
+    """Non-overlapping character spans of ``text`` where a query word (or, with ``pieces``, the
+    2-character pieces of a long Chinese word not found whole) occurs."""
     needles = set(words)
-    for word in words:
+    for word in words if pieces else ():
         if word not in text:
             needles.update(_pieces(word))
     if not needles:
@@ -193,13 +194,27 @@ def check(query: str, limit: int = 20, offset: int = 0) -> list[str]:
 def _base(words: list[str], filters: Filters | None) -> tuple[str, list[Any]]:
     clauses, params = (filters or Filters()).where()
     where = " AND ".join(["measures_fts MATCH ?"] + clauses)
-    # Join only what the filters need: on a common word every joined row costs (about 0.4 µs each).
-    join = ""
-    if clauses:
-        join = "JOIN measures m ON m.rowid = measures_fts.rowid "
-        if any(c.startswith(("d.", "CAST")) for c in clauses):
-            join += "JOIN documents d ON d.doc_id = m.doc_id "
+    # Join measures only when a filter needs it: on a common word every joined row costs.
+    join = "JOIN measures m ON m.rowid = measures_fts.rowid " if clauses else ""
     return f"FROM measures_fts {join}WHERE {where}", [fts_query(words), *params]
+
+
+def _ranked(conn: sqlite3.Connection, words: list[str], filters: Filters | None, limit: int, offset: int
+            ) -> tuple[list[tuple[int, float]], int]:
+    """(rowid, bm25) of one page, and the (capped) number of matches."""
+    base, args = _base(words, filters)
+    if "JOIN" not in base:
+        # No filter: a capped count on the index alone, then SQLite's top-k sort.
+        total = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT ?)", [*args, COUNT_CAP + 1]).fetchone()[0]
+        rows = conn.execute(
+            f"SELECT measures_fts.rowid, {_BM25} AS score {base} ORDER BY score, measures_fts.rowid LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall() if total else []
+        return rows, total
+    # Filtered: one pass (the filter is the costly part per row), then count and sort here.
+    rows = conn.execute(f"SELECT measures_fts.rowid, {_BM25} {base}", args).fetchall()
+    rows.sort(key=lambda r: (r[1], r[0]))
+    return rows[offset : offset + limit], min(len(rows), COUNT_CAP + 1)
 
 
 def search(
@@ -210,12 +225,8 @@ def search(
     The total is exact up to ``COUNT_CAP``; above it, ``COUNT_CAP + 1`` is returned (show "10000+").
     """
     words = check(query, limit, offset)
-    base, args = _base(words, filters)
     try:
-        total = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT ?)", [*args, COUNT_CAP + 1]).fetchone()[0]
-        rows = conn.execute(
-            f"SELECT measures_fts.rowid, {_BM25} AS score {base} ORDER BY score, measures_fts.rowid LIMIT ? OFFSET ?", [*args, limit, offset]
-        ).fetchall() if total else []
+        rows, total = _ranked(conn, words, filters, limit, offset)
     except sqlite3.OperationalError as exc:
         raise SearchError(f"search failed: {exc}") from None
     # Fetch display columns only for the page (joins on a handful of rows, not every match).
@@ -231,8 +242,7 @@ def search(
             details[r[0]] = r
     hits = []
     for rowid, score in rows:
-        row = details[rowid]
-        values = [("" if v is None else v) for v in tuple(row)[1:12]]
+        values = [("" if v is None else v) for v in tuple(details[rowid])[1:12]]
         hits.append(Hit(*values, score=round(-score, 4), spans=highlight_spans(values[3], words)))
     return hits, total
 

@@ -10,6 +10,7 @@ import io
 import logging
 import sqlite3
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 from urllib.parse import urlencode
@@ -44,7 +45,7 @@ def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
     return Markup("").join(out)
 
 
-def facets(conn: sqlite3.Connection, query: str = "", filters: Filters | None = None) -> dict[str, list[list[Any]]]:
+def facets(conn: sqlite3.Connection, query: str = "", filters: Filters | None = None) -> dict[str, Any]:
     """Counts of the matching measures (all measures when ``query`` is empty) by theme, instrument,
     province, city, county and year, and how many carry a funding amount or a target."""
     clauses, params = (filters or Filters()).where()
@@ -52,30 +53,44 @@ def facets(conn: sqlite3.Connection, query: str = "", filters: Filters | None = 
     if query.strip():
         clauses.insert(0, "measures_fts MATCH ?")
         params.insert(0, fts_query(check(query)))
-        source = "measures_fts JOIN measures m ON m.rowid = measures_fts.rowid"
+        # CROSS JOIN keeps the index first: the planner may otherwise probe the index per measure.
+        source = "measures_fts CROSS JOIN measures m ON m.rowid = measures_fts.rowid"
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    exists = "EXISTS (SELECT 1 FROM {0} x WHERE x.doc_id = m.doc_id AND x.measure_id = m.measure_id)"
-    rows = conn.execute(
-        "SELECT m.theme, m.instrument, d.province, d.city, d.county, substr(d.published, 1, 4), "
-        f"{exists.format('funding')}, {exists.format('targets')} "
-        f"FROM {source} LEFT JOIN documents d ON d.doc_id = m.doc_id {where}",
-        params,
-    )
+    # Documents, funding and targets are small next to measures: look them up here, not per row in SQL.
+    docs = {r[0]: tuple(r)[1:] for r in conn.execute(
+        "SELECT doc_id, province, city, county, substr(published, 1, 4) FROM documents")}
+    funded = {tuple(r) for r in conn.execute("SELECT DISTINCT doc_id, measure_id FROM funding")}
+    targeted = {tuple(r) for r in conn.execute("SELECT DISTINCT doc_id, measure_id FROM targets")}
     names = ("theme", "instrument", "province", "city", "county", "year")
-    counters = {name: Counter() for name in names}
-    flags = Counter()
-    total = 0
-    for row in rows:
+    counters: dict[str, Counter] = {name: Counter() for name in names}
+    total = n_funded = n_targeted = 0
+    for theme, instrument, doc_id, measure_id in conn.execute(
+        f"SELECT m.theme, m.instrument, m.doc_id, m.measure_id FROM {source} {where}", params
+    ):
         total += 1
-        for name, value in zip(names, row):
+        for name, value in zip(names, (theme, instrument, *docs.get(doc_id, ("", "", "", "")))):
             if value:
                 counters[name][value] += 1
-        flags["has_funding"] += row[6]
-        flags["has_target"] += row[7]
+        n_funded += (doc_id, measure_id) in funded
+        n_targeted += (doc_id, measure_id) in targeted
     out: dict[str, Any] = {name: [[k, n] for k, n in c.most_common()] for name, c in counters.items()}
     out["year"].sort(reverse=True)
-    out.update(total=total, has_funding=flags["has_funding"], has_target=flags["has_target"])
+    out.update(total=total, has_funding=n_funded, has_target=n_targeted)
     return out
+
+
+def _all_facets(db: Path) -> dict[str, Any]:
+    """Facets of every measure (the landing page), cached until the store file changes."""
+    return _facets_cached(db, db.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _facets_cached(db: Path, mtime_ns: int) -> dict[str, Any]:
+    store = Store(db, readonly=True)
+    try:
+        return facets(store.conn)
+    finally:
+        store.close()
 
 
 def document(conn: sqlite3.Connection, doc_id: str) -> dict[str, Any] | None:
@@ -148,9 +163,9 @@ def index(request: Request, conn: Conn, p: P, page: Annotated[int, Query(ge=1, l
     try:
         if p.q:
             hits, total = search(conn, p.q, p.filters, limit=limit, offset=(page - 1) * limit)
-        counts = facets(conn, p.q, p.filters)
+        counts = facets(conn, p.q, p.filters) if p.raw else _all_facets(request.app.state.db)
     except SearchError as exc:
-        error, status, counts = str(exc), 400, facets(conn, "", Filters())
+        error, status, counts = str(exc), 400, _all_facets(request.app.state.db)
     documents = [] if p.q else [dict(r) for r in conn.execute(
         "SELECT doc_id, title, published, province, city, county, n_measures FROM documents "
         "ORDER BY published DESC, doc_id LIMIT 200")]
@@ -167,7 +182,7 @@ def doc_page(request: Request, conn: Conn, doc_id: str, m: Annotated[str, Query(
         raise HTTPException(404, f"no document {doc_id!r} in this store")
     words = query_terms(q) if q.strip() else []
     for measure in found["measures"]:
-        measure["spans"] = highlight_spans(measure["text"], words)
+        measure["spans"] = highlight_spans(measure["text"], words, pieces=False)
     return templates.TemplateResponse(request, "doc.html", {"d": found, "current": m, "q": q})
 
 
