@@ -1,0 +1,417 @@
+"""Theme and policy-instrument classifiers for measure sentences (scikit-learn estimators).
+
+:class:`ThemeClassifier` holds two independent pipelines of the same shape, one per dimension::
+
+    Pipeline([("features", FeatureUnion([("words", TF-IDF over jieba words),
+                                         ("chars", TF-IDF over character 1-3-grams),
+                                         ("cues",  cue-word counts from the taxonomy)])),
+              ("clf", LogisticRegression)])
+
+``pipeline_`` predicts the primary theme (``classes_``); ``instrument_pipeline_`` predicts the
+instrument type (supply / environment / demand) when the labels had one. Nested parameters can be
+tuned through the pipeline, e.g. ``model.pipeline_.set_params(features__chars__ngram_range=(1, 2))``
+before refitting a clone.
+
+Models are saved with skops (no pickle) and loaded with an explicit list of trusted types.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from corpus import errors
+from corpus.segment import tokens
+from models.keywords import CueCounter
+from models.taxonomy import load_taxonomy
+
+LOGGER = logging.getLogger(__name__)
+
+
+class ModelNotFittedError(errors.NotFittedError, SklearnNotFittedError):
+    """Predict before fit: a zhengce ``NotFittedError`` that sklearn code also recognises."""
+
+
+class InvalidParameterError(errors.ConfigError, ValueError):
+    """A constructor parameter out of its allowed range (checked in ``fit``, as sklearn does)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThemePrediction:
+    """Theme of one sentence: primary ``theme`` and its probability ``score``; ``themes`` lists
+    every theme at or above the threshold, best first, ``;``-joined; ``instrument`` is the
+    policy-instrument type ("" when the model has no instrument classifier)."""
+
+    theme: str
+    score: float
+    themes: str
+    instrument: str = ""
+    instrument_score: float | None = None
+
+
+class CompactTfidfVectorizer(TfidfVectorizer):
+    """A ``TfidfVectorizer`` that saves its vocabulary as one array of terms.
+
+    skops writes a dict entry by entry into its JSON schema: a 30,000-term vocabulary made a
+    56 MB file that took seconds to load. The terms in index order are one numpy array instead;
+    the dict is rebuilt on load.
+    """
+
+    def __getstate__(self):
+        # A copy: object.__getstate__ may hand back the live __dict__.
+        state = dict(super().__getstate__())
+        vocabulary = state.pop("vocabulary_", None)
+        if vocabulary is not None:
+            terms = sorted(vocabulary, key=vocabulary.__getitem__)
+            state["terms_"] = np.asarray(terms, dtype=str)
+        return state
+
+    def __setstate__(self, state):
+        terms = state.pop("terms_", None)
+        if terms is not None:
+            state["vocabulary_"] = {term: i for i, term in enumerate(terms.tolist())}
+        super().__setstate__(state)
+
+
+def _is_range(v) -> bool:
+    return (isinstance(v, tuple) and len(v) == 2 and all(isinstance(n, Integral) for n in v)
+            and 1 <= v[0] <= v[1])
+
+
+# name -> (check, what the value must be); read by _validate_params, quoted in its message.
+_CONSTRAINTS = {
+    "taxonomy_path": (lambda v: v is None or isinstance(v, str | Path), "a path or None"),
+    "C": (lambda v: isinstance(v, Real) and not isinstance(v, bool) and v > 0, "a float > 0"),
+    "min_df": (lambda v: isinstance(v, Integral) and not isinstance(v, bool) and v >= 1,
+               "an int >= 1"),
+    "word_ngram_range": (_is_range, "a tuple (min_n, max_n) with 1 <= min_n <= max_n"),
+    "char_ngram_range": (_is_range, "a tuple (min_n, max_n) with 1 <= min_n <= max_n"),
+    "cue_weight": (lambda v: isinstance(v, Real) and not isinstance(v, bool) and v >= 0,
+                   "a float >= 0"),
+    "cue_example_weight": (lambda v: isinstance(v, Real) and not isinstance(v, bool) and v >= 0,
+                           "a float >= 0"),
+    "threshold": (lambda v: isinstance(v, Real) and not isinstance(v, bool) and 0 <= v <= 1,
+                  "a float in [0, 1]"),
+    "class_weight": (lambda v: v is None or v == "balanced", "None or 'balanced'"),
+    "max_iter": (lambda v: isinstance(v, Integral) and not isinstance(v, bool) and v >= 1,
+                 "an int >= 1"),
+    "random_state": (lambda v: v is None or (isinstance(v, Integral) and not isinstance(v, bool)),
+                     "an int or None"),
+}
+
+
+class ThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Primary theme (and instrument type) of measure sentences.
+
+    Parameters
+    ----------
+    taxonomy_path : str or Path or None
+        Taxonomy TOML file; ``None`` is the shipped education-equity taxonomy.
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    min_df : int
+        Ignore words and character n-grams seen in fewer training sentences.
+    word_ngram_range, char_ngram_range : tuple of int
+        N-gram ranges of the jieba-word and character TF-IDF features.
+    cue_weight : float
+        Scale of the cue-word count features (0 switches them off).
+    cue_example_weight : float
+        Each cue word of the taxonomy is also added as a one-word training example of its theme,
+        with this sample weight (0 switches it off). This carries the dictionary into the word and
+        character features, so themes thin in the labels (or absent) are still recognised.
+    threshold : float
+        Probability at or above which a theme is listed in ``ThemePrediction.themes``.
+    class_weight : "balanced" or None
+        Re-weight rare themes so they are not drowned by frequent ones.
+    max_iter : int
+        Solver iterations.
+    random_state : int or None
+        Seed of the solver, for reproducible training.
+    """
+
+    def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 10.0,
+                 min_df: int = 2, word_ngram_range: tuple[int, int] = (1, 2),
+                 char_ngram_range: tuple[int, int] = (1, 3), cue_weight: float = 1.0,
+                 cue_example_weight: float = 0.5, threshold: float = 0.25, class_weight: str | None = "balanced",
+                 max_iter: int = 2000, random_state: int | None = 0):
+        self.taxonomy_path = taxonomy_path
+        self.C = C
+        self.min_df = min_df
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.cue_weight = cue_weight
+        self.cue_example_weight = cue_example_weight
+        self.threshold = threshold
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Input is a list of sentences, not a 2-D numeric array.
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    # -- fitting ---------------------------------------------------------------------------------
+    def _validate_params(self) -> None:
+        owner = type(self).__name__
+        for name, (check, allowed) in _CONSTRAINTS.items():
+            value = getattr(self, name)
+            if not check(value):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {owner} must be {allowed}. Got {value!r} instead.")
+
+    def _make_pipeline(self, dimension: str) -> Pipeline:
+        words = CompactTfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
+                                ngram_range=self.word_ngram_range, min_df=self.min_df,
+                                sublinear_tf=True)
+        chars = CompactTfidfVectorizer(analyzer="char", lowercase=False, ngram_range=self.char_ngram_range,
+                                min_df=self.min_df, sublinear_tf=True)
+        cues = CueCounter(taxonomy_path=self.taxonomy_path, dimension=dimension,
+                          weight=self.cue_weight)
+        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                 random_state=self.random_state)
+        features = FeatureUnion([("words", words), ("chars", chars), ("cues", cues)])
+        return Pipeline([("features", features), ("clf", clf)])
+
+    def _fit_pipeline(self, dimension: str, texts: list[str], labels: np.ndarray) -> Pipeline:
+        weights = np.ones(len(texts))
+        if self.cue_example_weight > 0:
+            groups = self.taxonomy_.cue_groups(dimension)
+            cue_texts = [cue for cues in groups.values() for cue in cues]
+            texts = texts + cue_texts
+            labels = np.concatenate([labels, [g for g, cues in groups.items() for _ in cues]])
+            weights = np.concatenate([weights, np.full(len(cue_texts), self.cue_example_weight)])
+        labels = np.asarray(labels, dtype=object)
+        return self._make_pipeline(dimension).fit(texts, labels, clf__sample_weight=weights)
+
+    def fit(self, X: Iterable[str], y: Iterable[str], *, instrument: Iterable[str] | None = None):
+        """Fit the theme pipeline on ``(X, y)`` and, given ``instrument``, the instrument pipeline.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Measure sentences.
+        y : iterable of str
+            Primary theme id of each sentence (ids of the taxonomy).
+        instrument : iterable of str, optional
+            Instrument type id of each sentence; empty strings are left out of that model.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        texts = _as_texts(X)
+        themes = _as_labels(y, len(texts), "y")
+        taxonomy = load_taxonomy(self.taxonomy_path)
+        _check_known(themes, taxonomy.theme_ids, "theme", taxonomy.source)
+        if len(set(themes)) < 2:
+            raise ValueError(f"{type(self).__name__} needs at least two themes in y, got "
+                             f"{sorted(set(themes))}")
+        self.taxonomy_ = taxonomy
+        self.pipeline_ = self._fit_pipeline("themes", texts, themes)
+        self.classes_ = self.pipeline_.classes_
+        self.instrument_pipeline_ = None
+        self.instrument_classes_ = np.asarray([], dtype=object)
+        if instrument is not None:
+            self._fit_instrument(texts, _as_labels(instrument, len(texts), "instrument"))
+        LOGGER.info("fitted %s on %d sentences, %d themes", type(self).__name__, len(texts),
+                    len(self.classes_))
+        return self
+
+    def _fit_instrument(self, texts: list[str], labels: np.ndarray) -> None:
+        keep = labels != ""
+        if not keep.any():
+            return
+        if not self.taxonomy_.instruments:
+            raise errors.TaxonomyError(f"taxonomy file {self.taxonomy_.source} has no "
+                                       "[[instruments]], but instrument labels were given")
+        _check_known(labels[keep], self.taxonomy_.instrument_ids, "instrument",
+                     self.taxonomy_.source)
+        if len(set(labels[keep])) < 2:
+            LOGGER.warning("one instrument type only in the labels: no instrument classifier")
+            return
+        kept = [t for t, k in zip(texts, keep) if k]
+        self.instrument_pipeline_ = self._fit_pipeline("instruments", kept, labels[keep])
+        self.instrument_classes_ = self.instrument_pipeline_.classes_
+
+    # -- prediction ------------------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        try:
+            check_is_fitted(self, "pipeline_")
+        except SklearnNotFittedError:
+            raise ModelNotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit(texts, themes) first, or "
+                "load a trained model with models.classifier.load_model() "
+                "(train one with `zhengce train LABELS.csv --model OUT`).") from None
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probability of each theme in ``classes_``, one row per sentence."""
+        self._check_fitted()
+        return self.pipeline_.predict_proba(_as_texts(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Primary theme id of each sentence."""
+        self._check_fitted()
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_instrument_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probability of each type in ``instrument_classes_`` (no columns without the model)."""
+        self._check_fitted()
+        texts = _as_texts(X)
+        if self.instrument_pipeline_ is None:
+            return np.zeros((len(texts), 0))
+        return self.instrument_pipeline_.predict_proba(texts)
+
+    def predict_instrument(self, X: Iterable[str]) -> np.ndarray:
+        """Instrument type of each sentence ("" when the model has no instrument classifier)."""
+        proba = self.predict_instrument_proba(X)
+        if proba.shape[1] == 0:
+            return np.full(len(proba), "", dtype=object)
+        return self.instrument_classes_[proba.argmax(axis=1)]
+
+    def predict_themes(self, X: Iterable[str]) -> list[ThemePrediction]:
+        """Theme, secondary themes and instrument of each sentence.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Measure sentences.
+
+        Returns
+        -------
+        list[ThemePrediction]
+        """
+        texts = _as_texts(X)
+        if not texts:
+            return []
+        proba = self.predict_proba(texts)
+        inst = self.predict_instrument_proba(texts)
+        out = []
+        for i, row in enumerate(proba):
+            order = np.argsort(-row, kind="stable")
+            above = [str(self.classes_[j]) for j in order if row[j] >= self.threshold]
+            best = str(self.classes_[order[0]])
+            instrument, inst_score = "", None
+            if inst.shape[1]:
+                k = int(inst[i].argmax())
+                instrument, inst_score = str(self.instrument_classes_[k]), round(float(inst[i, k]), 4)
+            out.append(ThemePrediction(theme=best, score=round(float(row[order[0]]), 4),
+                                       themes=";".join(above or [best]), instrument=instrument,
+                                       instrument_score=inst_score))
+        return out
+
+
+def _as_texts(X) -> list[str]:
+    if isinstance(X, str):
+        raise TypeError("expected an iterable of sentences, got one str; wrap it in a list")
+    texts = [x if isinstance(x, str) else "" if x is None else str(x) for x in X]
+    return texts
+
+
+def _as_labels(y, n: int, name: str) -> np.ndarray:
+    labels = np.asarray(["" if v is None else str(v).strip() for v in y], dtype=object)
+    if len(labels) != n:
+        raise ValueError(f"{name} has {len(labels)} labels for {n} sentences")
+    return labels
+
+
+def _check_known(labels: Sequence[str], known: Sequence[str], kind: str, source: str) -> None:
+    unknown = sorted(set(labels) - set(known))
+    if unknown:
+        raise errors.TaxonomyError(
+            f"{kind} labels {unknown} are not ids of the taxonomy {source} (ids: "
+            f"{', '.join(known)}); fix the labels or pass the taxonomy they were made with")
+
+
+# -- persistence (skops, never pickle) ------------------------------------------------------------
+DEFAULT_MODEL = Path(__file__).with_name("theme_model.skops")
+
+# Every non-builtin type a saved ThemeClassifier holds; load_model refuses files holding others.
+TRUSTED_TYPES: list[str] = [
+    "corpus.segment.tokens",
+    "models.classifier.CompactTfidfVectorizer",
+    "models.classifier.ThemeClassifier",
+    "models.keywords.CueCounter",
+    "models.taxonomy.Instrument",
+    "models.taxonomy.Subtype",
+    "models.taxonomy.Taxonomy",
+    "models.taxonomy.Theme",
+]
+
+
+def save_model(model: ThemeClassifier, path: str | Path) -> Path:
+    """Write a fitted model to ``path`` with ``skops.io.dump``; returns the path."""
+    import skops.io as sio
+
+    model._check_fitted()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path)
+    LOGGER.info("saved theme model to %s (%.1f MB)", path, path.stat().st_size / 1e6)
+    return path
+
+
+def load_model(path: str | Path | None = None) -> ThemeClassifier:
+    """Load a saved :class:`ThemeClassifier` (``None``: the shipped model), cached per file.
+
+    Raises
+    ------
+    corpus.errors.ModelError
+        The file is missing, unreadable, or holds types outside ``TRUSTED_TYPES``.
+    """
+    file = (Path(path) if path is not None else DEFAULT_MODEL).expanduser().resolve()
+    if not file.is_file():
+        raise errors.ModelError(f"model file {file} does not exist; train one with "
+                                "`zhengce train LABELS.csv --model OUT`")
+    return _load_cached(str(file), file.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime_ns: int) -> ThemeClassifier:
+    import skops.io as sio
+
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise errors.ModelError(f"model file {path} holds types that are not trusted: "
+                                    f"{sorted(untrusted)}; retrain it with this version of zhengce")
+        model = sio.load(path, trusted=TRUSTED_TYPES)
+    except errors.ModelError:
+        raise
+    except Exception as exc:  # skops raises many kinds on a corrupt or foreign file
+        raise errors.ModelError(f"model file {path} cannot be loaded: {exc}") from exc
+    if not isinstance(model, ThemeClassifier):
+        raise errors.ModelError(f"model file {path} holds a {type(model).__name__}, "
+                                "not a ThemeClassifier")
+    return model
+
+
+def predict_themes(texts: Iterable[str], model: ThemeClassifier | None = None
+                   ) -> list[ThemePrediction]:
+    """Themes of ``texts`` with ``model`` (default: the shipped model, loaded once).
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Measure sentences (simplified Chinese).
+    model : ThemeClassifier, optional
+
+    Returns
+    -------
+    list[ThemePrediction]
+    """
+    return (model or load_model()).predict_themes(texts)

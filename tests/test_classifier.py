@@ -1,0 +1,230 @@
+"""Theme classifier, keyword baseline, persistence and training/evaluation helpers."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+from corpus import errors
+from models.classifier import (DEFAULT_MODEL, InvalidParameterError, ThemeClassifier,
+                               ThemePrediction, load_model, predict_themes, save_model)
+from models.keywords import CueCounter, KeywordClassifier, count_cues, keyword_theme
+from models.training import EvaluationReport, evaluate, read_labels, train
+
+# (text, theme, instrument): a tiny labelled set, enough for the estimator contract.
+TINY = [
+    ("推进义务教育阶段教师交流轮岗,每年交流比例不低于10%", "teachers", "supply"),
+    ("实施乡村教师培训计划,五年内完成全员轮训", "teachers", "supply"),
+    ("落实县管校聘管理改革,统筹调配教师编制", "teachers", "environment"),
+    ("实现义务教育学校班班通全覆盖", "digital", "supply"),
+    ("建设县级智慧教育平台,推进数字校园建设", "digital", "supply"),
+    ("提升农村学校宽带网络接入水平", "digital", "supply"),
+    ("建立农村留守儿童关爱服务体系", "equity", "environment"),
+    ("保障进城务工人员随迁子女平等接受义务教育", "equity", "environment"),
+    ("对家庭经济困难学生给予生活补助", "equity", "supply"),
+    ("改扩建农村寄宿制学校,消除大班额", "facilities", "supply"),
+    ("推进义务教育学校标准化建设,改善办学条件", "facilities", "supply"),
+    ("新建城区学校,增加公办学位供给", "facilities", "supply"),
+]
+TEXTS = [t for t, _, _ in TINY]
+THEMES = [t for _, t, _ in TINY]
+INSTRUMENTS = [i for _, _, i in TINY]
+
+
+@pytest.fixture(scope="module")
+def tiny_model() -> ThemeClassifier:
+    return ThemeClassifier(min_df=1).fit(TEXTS, THEMES, instrument=INSTRUMENTS)
+
+
+@pytest.fixture(scope="module")
+def tiny_labels_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("labels") / "labels.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "theme", "also", "instrument", "instrument_subtype", "source"])
+        for text, theme, instrument in TINY * 2:  # the repeat checks deduplication
+            writer.writerow([text, theme, "", instrument, "", "test"])
+    return path
+
+
+# -- keyword baseline -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, theme", [
+    ("推进义务教育教师交流轮岗", "teachers"),
+    ("实现班班通全覆盖", "digital"),
+    ("健全农村留守儿童关爱体系", "equity"),
+    ("严格落实控辍保学责任", "enrollment"),
+    ("城区优质学校实行集团化办学", "collaboration"),
+    ("会议于上午九时召开", "other"),  # no cue at all
+])
+def test_keywords_theme_by_most_cue_hits(text, theme):
+    assert keyword_theme(text) == theme
+
+
+def test_keywords_tie_gives_fallback():
+    # one teachers cue (招聘) and one digital cue (宽带): a tie.
+    assert keyword_theme("招聘宽带") == "other"
+
+
+def test_keywords_longest_cue_counts_once():
+    assert count_cues(["交流轮岗"], [("交流", "交流轮岗")]).tolist() == [[1]]
+
+
+def test_keywords_classifier_predicts_like_the_function():
+    baseline = KeywordClassifier().fit(TEXTS)
+    assert list(baseline.predict(TEXTS)) == [keyword_theme(t) for t in TEXTS]
+
+
+def test_keywords_instrument_fallback_is_the_majority_type():
+    baseline = KeywordClassifier(dimension="instruments").fit(TEXTS, INSTRUMENTS)
+    assert baseline.fallback_ == "supply"
+    assert baseline.predict(["会议于上午九时召开"]).tolist() == ["supply"]
+
+
+def test_keywords_bad_dimension_message():
+    with pytest.raises(ValueError, match="The 'dimension' parameter of KeywordClassifier"):
+        KeywordClassifier(dimension="topics").fit(TEXTS)
+
+
+def test_cue_counter_one_column_per_theme():
+    counter = CueCounter(sublinear=False).fit(TEXTS)
+    matrix = counter.transform(["班班通和宽带网络"]).toarray()
+    assert matrix.shape == (1, 12)
+    assert matrix[0, counter.groups_.index("digital")] == 3  # 班班通, 宽带, 网络
+
+
+# -- estimator contract -----------------------------------------------------------------------------
+def test_classifier_fit_returns_self_and_sets_classes():
+    model = ThemeClassifier(min_df=1)
+    assert model.fit(TEXTS, THEMES) is model
+    assert set(model.classes_) >= {"teachers", "digital", "equity", "facilities"}
+    assert model.taxonomy_.theme_ids[0] == "governance"
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("组织教师交流轮岗", "teachers"),
+    ("推进班班通建设", "digital"),
+    ("做好留守儿童关爱", "equity"),
+])
+def test_classifier_tiny_model_predicts_theme(tiny_model, text, theme):
+    assert tiny_model.predict([text])[0] == theme
+
+
+def test_classifier_predict_proba_rows_sum_to_one(tiny_model):
+    proba = tiny_model.predict_proba(TEXTS[:3])
+    assert proba.shape == (3, len(tiny_model.classes_))
+    assert np.allclose(proba.sum(axis=1), 1)
+
+
+def test_classifier_predict_themes_fills_every_field(tiny_model):
+    (pred,) = tiny_model.predict_themes(["实现班班通全覆盖"])
+    assert isinstance(pred, ThemePrediction)
+    assert pred.theme == "digital" and pred.themes.split(";")[0] == "digital"
+    assert 0 < pred.score <= 1 and pred.instrument == "supply" and 0 < pred.instrument_score <= 1
+
+
+def test_classifier_without_instrument_labels_predicts_empty_instrument():
+    model = ThemeClassifier(min_df=1).fit(TEXTS, THEMES)
+    assert model.predict_themes(["新建学校"])[0].instrument == ""
+
+
+def test_classifier_init_only_stores_params_so_clone_works():
+    model = ThemeClassifier(C=2.0, min_df=3)
+    assert clone(model).get_params() == model.get_params()
+    assert not hasattr(model, "taxonomy_")
+
+
+def test_classifier_predict_before_fit_says_not_fitted():
+    with pytest.raises(errors.NotFittedError, match="not fitted yet: call fit") as info:
+        ThemeClassifier().predict(["新建学校"])
+    assert isinstance(info.value, SklearnNotFittedError)  # sklearn tools recognise it too
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"min_df": 0}, "The 'min_df' parameter of ThemeClassifier must be an int >= 1. Got 0 instead."),
+    ({"C": -1.0}, "The 'C' parameter of ThemeClassifier must be a float > 0. Got -1.0 instead."),
+    ({"threshold": 2}, "The 'threshold' parameter of ThemeClassifier must be a float in [0, 1]."),
+    ({"char_ngram_range": (3, 1)}, "The 'char_ngram_range' parameter of ThemeClassifier"),
+])
+def test_classifier_bad_param_is_named_at_fit(params, message):
+    with pytest.raises(InvalidParameterError) as info:
+        ThemeClassifier(**params).fit(TEXTS, THEMES)
+    assert str(info.value).startswith(message)
+
+
+def test_classifier_unknown_theme_label_names_the_taxonomy():
+    with pytest.raises(errors.TaxonomyError, match="'housing'.*not ids of the taxonomy"):
+        ThemeClassifier(min_df=1).fit(TEXTS[:2], ["teachers", "housing"])
+
+
+def test_classifier_single_str_input_is_rejected(tiny_model):
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        tiny_model.predict("新建学校")
+
+
+# -- persistence ------------------------------------------------------------------------------------
+def test_classifier_skops_round_trip_predicts_the_same(tiny_model, tmp_path):
+    path = save_model(tiny_model, tmp_path / "tiny.skops")
+    loaded = load_model(path)
+    assert loaded is not tiny_model
+    assert np.allclose(loaded.predict_proba(TEXTS), tiny_model.predict_proba(TEXTS))
+    assert loaded.predict_themes(TEXTS[:2]) == tiny_model.predict_themes(TEXTS[:2])
+
+
+def test_classifier_load_is_cached(tiny_model, tmp_path):
+    path = save_model(tiny_model, tmp_path / "tiny.skops")
+    assert load_model(path) is load_model(path)
+
+
+def test_classifier_load_missing_model_says_how_to_train(tmp_path):
+    with pytest.raises(errors.ModelError, match="zhengce train"):
+        load_model(tmp_path / "none.skops")
+
+
+def test_classifier_load_rejects_a_file_that_is_no_model(tmp_path):
+    path = tmp_path / "bad.skops"
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(errors.ModelError, match="cannot be loaded"):
+        load_model(path)
+
+
+# -- training and evaluation ------------------------------------------------------------------------
+def test_training_read_labels_dedupes_on_text(tiny_labels_csv):
+    assert len(read_labels(tiny_labels_csv)) == len(TINY)
+
+
+def test_training_train_writes_a_loadable_model(tiny_labels_csv, tmp_path):
+    out = tmp_path / "model.skops"
+    model = train(tiny_labels_csv, model_out=out, min_df=1)
+    assert list(load_model(out).predict(TEXTS)) == list(model.predict(TEXTS))
+
+
+def test_training_evaluate_reports_model_beside_baseline(tiny_labels_csv):
+    report = evaluate(tiny_labels_csv, test_size=1 / 3)
+    assert isinstance(report, EvaluationReport)
+    assert report.n_test == 4 and report.n_train == 8
+    assert list(report.per_theme.columns) == ["precision", "recall", "f1", "support"]
+    assert "keyword baseline" in report.format() and 0 <= report.baseline_macro_f1 <= 1
+
+
+def test_training_evaluate_cross_validates(tiny_labels_csv):
+    report = evaluate(tiny_labels_csv, cv=3)
+    assert len(report.fold_macro_f1) == 3 and report.n_test == len(TINY)
+
+
+# -- the shipped model ------------------------------------------------------------------------------
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="no trained models/theme_model.skops")
+@pytest.mark.parametrize("text, theme", [
+    ("全面推进义务教育阶段教师校长交流轮岗", "teachers"),
+    ("实施乡村教师素质提升计划,开展全员培训", "teachers"),
+    ("实现中小学班班通全覆盖,建设智慧校园", "digital"),
+    ("健全农村留守儿童关爱服务体系", "equity"),
+    ("加快推进农村寄宿制学校改扩建工程", "facilities"),
+    ("严格落实控辍保学责任,确保适龄儿童不失学辍学", "enrollment"),
+    ("建立健全义务教育督导评估制度", "evaluation"),
+    ("深入推进集团化办学,组建城乡学校共同体", "collaboration"),
+])
+def test_classifier_shipped_model_predicts_clear_sentences(text, theme):
+    assert predict_themes([text])[0].theme == theme
