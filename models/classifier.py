@@ -415,3 +415,52 @@ def predict_themes(texts: Iterable[str], model: ThemeClassifier | None = None
     list[ThemePrediction]
     """
     return (model or load_model()).predict_themes(texts)
+
+
+class KeywordThemes:
+    """Themes from a taxonomy's cue words alone, with the same ``predict_themes`` as the model:
+    what ``zhengce run --taxonomy FILE`` uses until a model is trained for that taxonomy."""
+
+    def __init__(self, taxonomy_path: str | Path):
+        from models.keywords import KeywordClassifier
+
+        taxonomy = load_taxonomy(taxonomy_path)
+        self.themes_ = KeywordClassifier(taxonomy_path=taxonomy_path).fit([])
+        self.instruments_ = (
+            KeywordClassifier(taxonomy_path=taxonomy_path, dimension="instruments").fit([])
+            if taxonomy.instruments else None
+        )
+
+    def predict_themes(self, X: Iterable[str]) -> list[ThemePrediction]:
+        texts = _as_texts(X)
+        if not texts:
+            return []
+        themes = self.themes_.predict(texts)
+        instruments = self.instruments_.predict(texts) if self.instruments_ is not None else [""] * len(texts)
+        return [ThemePrediction(str(t), None, str(t), str(i)) for t, i in zip(themes, instruments)]
+
+
+def load_classifier(model_path: str | Path | None = None, taxonomy_path: str | Path | None = None,
+                    threshold: float | None = None):
+    """What classifies measures in a run: the model at ``model_path`` (default: the shipped one), or,
+    for a custom taxonomy without a model, its cue words (``KeywordThemes``, with a warning).
+
+    Raises ``TaxonomyError`` when the model was trained for other themes than the taxonomy's.
+    """
+    from copy import copy
+
+    if taxonomy_path and not model_path:
+        LOGGER.warning("no model trained for taxonomy %s: classifying by its cue words; train one with "
+                       "`zhengce train LABELS.csv --taxonomy %s --model M.skops` and pass -s model=M.skops",
+                       taxonomy_path, taxonomy_path)
+        return KeywordThemes(taxonomy_path)
+    model = copy(load_model(model_path))  # load_model caches its instance: leave that one as it was
+    if taxonomy_path:
+        wanted = {t.id for t in load_taxonomy(taxonomy_path).themes}
+        if wanted != {str(c) for c in model.classes_}:
+            raise errors.TaxonomyError(
+                f"the model {model_path} predicts {sorted(map(str, model.classes_))}, not the themes of "
+                f"{taxonomy_path} ({sorted(wanted)}): train a model for this taxonomy with `zhengce train`")
+    if threshold is not None:
+        model.threshold = threshold
+    return model

@@ -27,21 +27,17 @@ def _nlp(segmenter: str):
 
 
 @lru_cache(maxsize=4)
-def _classifier(model: str, threshold: float):
-    from copy import copy
+def _classifier(model: str, taxonomy: str, threshold: float):
+    from models.classifier import load_classifier
 
-    from models.classifier import load_model
-
-    classifier = copy(load_model(model or None))  # load_model caches: keep its instance as it was
-    classifier.threshold = threshold
-    return classifier
+    return load_classifier(model or None, taxonomy or None, threshold)
 
 
 def warm_up(config: Config) -> None:
     """Load the pipeline and the model once per process (worker initialiser)."""
     _nlp(config.segmenter)
     if config.classify:
-        _classifier(config.model, config.theme_threshold)
+        _classifier(config.model, config.taxonomy, config.theme_threshold)
 
 
 def _error(doc_id: str, path: Path, digest: str, stage: str, exc: BaseException) -> DocumentResult:
@@ -81,12 +77,12 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
     measures = found.measures
     if config.classify and measures:
         try:
-            predictions = _classifier(config.model, config.theme_threshold).predict_themes([m.text for m in measures])
+            predictions = _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes([m.text for m in measures])
         except Exception as exc:  # noqa: BLE001
             LOGGER.warning("classification failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
             return _error(doc_id, path, digest, "classify", exc)
         measures = [
-            replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes, instrument=p.instrument)
+            replace(m, theme=p.theme, theme_score=None if p.score is None else round(p.score, 4), themes=p.themes, instrument=p.instrument)
             for m, p in zip(measures, predictions)
         ]
     document = Document(

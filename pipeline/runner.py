@@ -151,6 +151,21 @@ def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
         return False
 
 
+def check_config(config: Config) -> None:
+    """Fail before any work when a custom model or taxonomy cannot be used (a per-file error row
+    for every document would bury the one mistake)."""
+    from corpus.errors import ConfigError
+
+    for name in ("model", "taxonomy"):
+        value = getattr(config, name)
+        if value and not Path(value).is_file():
+            raise ConfigError(f"{name} file not found: {value}")
+    if config.classify and (config.model or config.taxonomy):
+        from models.classifier import load_classifier
+
+        load_classifier(config.model or None, config.taxonomy or None)
+
+
 def config_fingerprint(config: Config) -> str:
     """What decides a file's output besides its bytes: the settings and the zhengce version."""
     import dataclasses
@@ -226,6 +241,7 @@ def run(
     from pipeline.export import export_tables
 
     started = time.perf_counter()
+    check_config(config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = discover(inputs)

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.config import Config
 from pipeline.runner import run
 from pipeline.store import TABLES
 
@@ -208,3 +209,42 @@ def test_run_skips_unchanged_files_and_drops_deleted_ones(samples_dir, tmp_path)
     assert victim.relative_to(folder).as_posix() not in ids
     forced = run([folder], tmp_path / "out", workers=1, progress=False, force=True)
     assert forced.processed == first.found - 1
+
+
+MINI_TAXONOMY = """
+name = "mini"
+version = 1
+fallback = "rest"
+
+[[themes]]
+id = "people"
+label = "人员"
+definition = "teachers and principals"
+cues = ["教师", "校长"]
+
+[[themes]]
+id = "rest"
+label = "其他"
+definition = "everything else"
+cues = []
+"""
+
+
+def test_run_with_a_custom_taxonomy_classifies_by_its_cues(samples_dir, tmp_path):
+    taxonomy = tmp_path / "mini.toml"
+    taxonomy.write_text(MINI_TAXONOMY, encoding="utf-8")
+    run([samples_dir], tmp_path / "out", Config(taxonomy=str(taxonomy)), workers=1, progress=False)
+    measures = read_csv(tmp_path / "out" / "measures.csv")
+    assert {m["theme"] for m in measures} == {"people", "rest"}
+    assert all(m["theme"] == "people" for m in measures if "教师" in m["text"] or "校长" in m["text"])
+
+
+def test_run_refuses_a_model_trained_for_other_themes(samples_dir, tmp_path):
+    taxonomy = tmp_path / "mini.toml"
+    taxonomy.write_text(MINI_TAXONOMY, encoding="utf-8")
+    model = Path(__file__).resolve().parents[1] / "models" / "theme_model.skops"
+    result = CliRunner().invoke(cli, ["run", str(samples_dir), "--out", str(tmp_path / "out"), "--taxonomy",
+                                      str(taxonomy), "-s", f"model={model}"])
+    assert result.exit_code == 1
+    assert "train a model for this taxonomy" in result.output
+    assert not (tmp_path / "out" / "measures.csv").exists()
