@@ -222,6 +222,30 @@ def read_docx(data: bytes, source: str) -> RawDocument:
     return RawDocument(text, "docx", "utf-8", title=title)
 
 
+_SENTENCE_END = tuple("。！？；：!?;:”」』)）")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百\d]+[章节条])")
+
+
+def reflow(page: str) -> str:
+    """Join the lines a PDF wrapped inside a sentence: a line as wide as the page's widest lines
+    that does not end a sentence continues on the next line, unless that one starts a heading.
+    Short lines (titles, signatures, headings) stay as they are."""
+    lines = page.splitlines()
+    if len(lines) < 2:
+        return page
+    full = 0.8 * max(len(line.strip()) for line in lines)
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and out[-1] and stripped and not _HEADING_START.match(stripped):
+            previous = out[-1]
+            if len(previous) >= full and not previous.endswith(_SENTENCE_END):
+                out[-1] = previous + stripped
+                continue
+        out.append(stripped)
+    return "\n".join(out)
+
+
 def read_pdf(data: bytes, source: str) -> RawDocument:
     """PDF: the text layer of every page (pypdf); pages separated by a blank line."""
     try:
@@ -230,7 +254,7 @@ def read_pdf(data: bytes, source: str) -> RawDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadFailed(f"{source}: the PDF is encrypted; decrypt it first")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = [reflow((page.extract_text() or "").strip()) for page in reader.pages]
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except ReadFailed:
         raise
