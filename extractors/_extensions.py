@@ -17,12 +17,23 @@ DOC_EXTENSIONS = {
     "plan_period": None,  # (start_year, end_year) of the plan the document sets, if any
     "doc_year": None,
 }
-SPAN_EXTENSIONS = {
-    "value": None,  # plain dict of the record's fields (msgpack-safe)
-    "section": "",
-    "sentence_id": "",
-    "is_measure": False,
+# spaCy keys a span's extension values by (name, start, end), so two spans over the same characters
+# in different groups (a sentence and the target that is the whole sentence) would share one value.
+# Each group therefore writes its own attribute; ``span._.value`` reads the one its label names.
+SPAN_GROUP_ATTRIBUTES = {
+    "SENT": "sentence",
+    "MEASURE": "sentence",
+    "FUNDING": "funding",
+    "TARGET": "target",
+    "INDICATOR": "indicator",
 }
+SPAN_EXTENSIONS = {name: None for name in (*set(SPAN_GROUP_ATTRIBUTES.values()), "heading")}
+
+
+def _value(span: Span):
+    """The record's fields of a zhengce span, as a plain dict (msgpack-safe)."""
+    name = SPAN_GROUP_ATTRIBUTES.get(span.label_, "heading")
+    return getattr(span._, name)
 
 
 def ensure_extensions() -> None:
@@ -32,6 +43,8 @@ def ensure_extensions() -> None:
     for name, default in SPAN_EXTENSIONS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
+    if not Span.has_extension("value"):
+        Span.set_extension("value", getter=_value)
 
 
 ensure_extensions()

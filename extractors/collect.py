@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from corpus.records import FundingAmount, Indicator, Measure, Target
 
@@ -22,13 +22,14 @@ class DocRecords:
     indicators: list[Indicator] = field(default_factory=list)
 
 
-def _measure_id(span: Span) -> str:
-    return span._.sentence_id if span._.is_measure else ""
-
-
 def _known(record_type: type, value: dict) -> dict:
     names = record_type.__dataclass_fields__
     return {k: v for k, v in value.items() if k in names}
+
+
+def _origin(value: dict) -> str:
+    """``measure_id``: the sentence's id when the sentence is a measure, else empty."""
+    return value["sentence_id"] if value["is_measure"] else ""
 
 
 def records(doc: Doc, doc_id: str) -> DocRecords:
@@ -44,27 +45,23 @@ def records(doc: Doc, doc_id: str) -> DocRecords:
         admin_level=getattr(region, "admin_level", ""),
     )
     for span in doc.spans.get("measures", []):
+        sentence = span._.value
         out.measures.append(
-            Measure(
-                doc_id=doc_id,
-                measure_id=span._.sentence_id,
-                section=span._.section,
-                text=span._.value["text"],
-                start=span.start_char,
-                end=span.end_char,
-            )
+            Measure(doc_id=doc_id, measure_id=sentence["sentence_id"], section=sentence["section"],
+                    text=sentence["text"], start=sentence["start"], end=sentence["end"])
         )
-    sentence_text = {s._.sentence_id: s._.value["text"] for s in doc.spans.get("sentences", [])}
+    sentence_text = {s._.value["sentence_id"]: s._.value["text"] for s in doc.spans.get("sentences", [])}
     for span in doc.spans.get("funding", []):
-        value = dict(span._.value, sentence=sentence_text.get(span._.sentence_id, ""))
+        value = dict(span._.value, sentence=sentence_text.get(span._.value["sentence_id"], ""))
         out.funding.append(
-            FundingAmount(doc_id=doc_id, measure_id=_measure_id(span), start=span.start_char, end=span.end_char,
+            FundingAmount(doc_id=doc_id, measure_id=_origin(value), start=span.start_char, end=span.end_char,
                           **_known(FundingAmount, value))
         )
     for key, record_type, bucket in (("targets", Target, out.targets), ("indicators", Indicator, out.indicators)):
         for span in doc.spans.get(key, []):
+            value = span._.value
             bucket.append(
-                record_type(doc_id=doc_id, measure_id=_measure_id(span), start=span.start_char, end=span.end_char,
-                            **_known(record_type, span._.value))
+                record_type(doc_id=doc_id, measure_id=_origin(value), start=span.start_char, end=span.end_char,
+                            **_known(record_type, value))
             )
     return out

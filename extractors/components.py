@@ -17,7 +17,7 @@ from extractors._extensions import ensure_extensions
 
 LOGGER = logging.getLogger(__name__)
 
-HEAD_LINES = 6  # lines at the top that may hold the date line and the issuing body
+HEAD_LINES = 8  # lines at the top that may hold the date line and the issuing body
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
@@ -27,10 +27,13 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return span
 
 
-def _fields(match) -> dict:
+def _fields(match, sentence: Span) -> dict:
+    """The match's fields, plus where it comes from: sentence id, section and measure flag."""
     value = dataclasses.asdict(match)
     value.pop("start", None)
     value.pop("end", None)
+    origin = sentence._.sentence
+    value.update(sentence_id=origin["sentence_id"], section=origin["section"], is_measure=origin["is_measure"])
     return value
 
 
@@ -42,8 +45,9 @@ def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
 
 
 def head_of(doc: Doc) -> str:
-    """The first lines of the text: title, date line, source line."""
-    return "\n".join(doc.text.lstrip().splitlines()[:HEAD_LINES])
+    """The first non-blank lines of the text: title, date line, source line, version notes."""
+    lines = (line for line in doc.text.splitlines() if line.strip())
+    return "\n".join(line for _, line in zip(range(HEAD_LINES), lines))
 
 
 class StructureComponent:
@@ -64,20 +68,17 @@ class StructureComponent:
         for heading in structure.headings:
             span = _span(doc, heading.start, heading.end, f"H{heading.level}")
             if span is not None:
-                span._.value = dataclasses.asdict(heading)
+                span._.heading = dataclasses.asdict(heading)
                 headings.append(span)
         for sentence in structure.sentences:
             span = _span(doc, sentence.start, sentence.end, "MEASURE" if sentence.is_measure else "SENT")
             if span is None:
                 continue
-            span._.sentence_id = sentence.sentence_id
-            span._.section = sentence.section
-            span._.is_measure = sentence.is_measure
-            span._.value = {"text": sentence.text, "paragraph": sentence.paragraph}
+            span._.sentence = dataclasses.asdict(sentence)
             sentences.append(span)
         _set(doc, "headings", headings, self.overwrite)
         _set(doc, "sentences", sentences, self.overwrite)
-        _set(doc, "measures", [s for s in sentences if s._.is_measure], self.overwrite)
+        _set(doc, "measures", [s for s in sentences if s.label_ == "MEASURE"], self.overwrite)
         return doc
 
 
@@ -106,8 +107,8 @@ class DocumentMetaComponent:
 class SentenceFinder:
     """Runs ``find(sentence_text) -> matches`` over every sentence and keeps the matches as spans."""
 
-    key = ""
     label = ""
+    attribute = ""
 
     def __init__(self, nlp: Language, name: str, spans_key: str, overwrite: bool = True):
         ensure_extensions()
@@ -130,10 +131,7 @@ class SentenceFinder:
                 span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, self.label)
                 if span is None:
                     continue
-                span._.value = _fields(match)
-                span._.sentence_id = sentence._.sentence_id
-                span._.section = sentence._.section
-                span._.is_measure = sentence._.is_measure
+                setattr(span._, self.attribute, _fields(match, sentence))
                 found.append(span)
         _set(doc, self.spans_key, found, self.overwrite)
         return doc
@@ -141,6 +139,7 @@ class SentenceFinder:
 
 class FundingComponent(SentenceFinder):
     label = "FUNDING"
+    attribute = "funding"
 
     def find(self, doc: Doc, text: str):
         from extractors.funding import find_funding
@@ -168,15 +167,13 @@ class TargetsComponent(SentenceFinder):
             except Exception:
                 LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
                 continue
-            for matches, bucket, label in ((found, targets, "TARGET"), (reported, indicators, "INDICATOR")):
+            for matches, bucket, label, attribute in ((found, targets, "TARGET", "target"),
+                                                      (reported, indicators, "INDICATOR", "indicator")):
                 for match in matches:
                     span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, label)
                     if span is None:
                         continue
-                    span._.value = _fields(match)
-                    span._.sentence_id = sentence._.sentence_id
-                    span._.section = sentence._.section
-                    span._.is_measure = sentence._.is_measure
+                    setattr(span._, attribute, _fields(match, sentence))
                     bucket.append(span)
         _set(doc, self.spans_key, targets, self.overwrite)
         _set(doc, self.indicators_key, indicators, self.overwrite)

@@ -77,11 +77,13 @@ _YOY = re.compile(r"(?:比|较|同比)(?:上年|去年|上一年|前一年|年�
                   r"(?:增加|增长|提高|多|减少|下降|增|减|扩大)了?$")
 _TAX_CUT = re.compile(r"减税|降费|减负|减轻|退税|减免|免征|减征|留抵|让利|少缴|节约|节省|降低")
 _FINE = re.compile(r"罚款|罚金|罚没|罚锾|罚鍰|处罚|违法所得|赔偿|没收|货值")
+# A sum insured or a loan guarantee's cover is not money spent (每年保险金额新台币二百万元).
+_INSURED = re.compile(r"保险金额|保额|投保金额|赔付限额|保险责任限额")
 _AGGREGATE = re.compile(
     r"生产总值|GDP|产值|增加值|产业规模|市场规模|经济规模|经济总量|营业收入|营收|销售收入|销售额|"
     r"主营业务|交易额|成交额|零售总额|进出口|出口额|进口额|利润|市值|居民收入|可支配收入|人均收入|"
     r"存款|贷款余额|总产出|营业额|估值|固定资产投资|社会投资|民间投资|招商|签约|引进|利用外资|"
-    r"注册资本|纳税|税收|收入[超达突过]|业规模|总资产|资产总额|产业集群|产业链|所得|现值|资产|财产"
+    r"注册资本|纳税|税收|收入[超达突过]|业规模|总资产|资产总额|产业集群|产业链|所得|现值|资产|财产|生产率"
 )
 _THRESHOLD_AFTER = re.compile(
     r"^(?:(?:及|或)?(?:以上|以下|以内|以外)(?:的|者|之|企业|项目|单位|工程|规模|家庭|家户|人员|个人))|^者"
@@ -192,6 +194,8 @@ def _excluded(clause_before: str, clause: str, after: str) -> str:
         return "fine"
     if _AGGREGATE.search(clause_before):
         return "aggregate"
+    if _INSURED.search(clause_before):
+        return "sum insured"
     if _THRESHOLD_AFTER.match(after):
         return "threshold"
     return ""

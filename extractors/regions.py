@@ -157,6 +157,9 @@ def _county_short_ok(gz: Gazetteer, text: str, start: int, end: int, key: str) -
     return bool(boundary and _COUNTY_SHORT_CONTEXT.match(text, end))
 
 
+NEEDS_SUPPORT = ""  # marks a mention that counts only next to a related unit
+
+
 def _mentions(gz: Gazetteer, text: str, where: str) -> list[tuple[tuple[str, ...], int, float]]:
     """(candidate unit keys, start, weight) for each region name in ``text`` that is the text's own.
 
@@ -182,6 +185,10 @@ def _mentions(gz: Gazetteer, text: str, where: str) -> list[tuple[tuple[str, ...
                              and _county_short_ok(gz, text, start, end, k)))
         elif len(surface) == 2 and _AFTER_TWO_CHAR.match(text, end):
             continue  # 和县 in 全国人民代表大会和县级以上
+        elif len(surface) == 2 and where != "title":
+            # Two characters are often ordinary words (县政府和县教育局): outside the title such a name
+            # counts only when its city or province is named too (see _resolve).
+            keys = (*keys, NEEDS_SUPPORT)
         if keys:
             out.append((keys, start, weight))
     return out
@@ -195,7 +202,7 @@ def _resolve(gz: Gazetteer, mentions: list[tuple[tuple[str, ...], int, float]],
     out = []
     for keys, start, weight in mentions:
         if len(keys) > 1:
-            keys = tuple(k for k in keys if any(gz.related(k, s) for s in sure if s != k))
+            keys = tuple(k for k in keys if k != NEEDS_SUPPORT and any(gz.related(k, s) for s in sure if s != k))
         if len(keys) == 1:
             out.append((keys[0], start, weight))
     return out

@@ -47,14 +47,14 @@ class IndicatorMatch:
     period: str = ""
 
 
-_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:点[零〇一二三四五六七八九]+)?"
 _UNITS = (r"个百分点|%|‰|人次|人口|人|名|位|户|家|所|个工作日|工作日|个月|个|间|座|栋|套|台|辆|张|册|件|"
           r"项|条|场|批|类|种|门|节|课时|学时|小时|分钟|天|日|周岁|岁|月|周|年|次|倍|平方米|平方公里|"
           r"公顷|亩|公里|千米|米|吨|公斤|千克|斤|元|床|学分|班|家")
 _QTY = re.compile(
     rf"(?P<pct>百分之)?(?P<num>{ARABIC}|{_CN})(?P<pu>%)?"
-    rf"(?:(?P<sep>[-~—–～至到])(?P<num2>{ARABIC}|{_CN}))?"
-    rf"(?P<q>多|余)?(?P<mag>万亿|亿|万|千)?(?P<unit>{_UNITS})?"
+    rf"(?:(?P<sep>[-~—–～至到])(?:百分之)?(?P<num2>{ARABIC}|{_CN}))?"
+    rf"(?P<q>多|余)?(?P<mag>万亿|亿|万|千)?(?: ?(?P<unit>{_UNITS}))?"
 )
 # Chinese numerals make quantities only with these units (not 三个确保, 十项行动, 九年义务教育).
 _CN_UNITS = {"小时", "分钟", "次", "周岁", "岁", "倍", "个月", "日", "天", "年", "%", "个工作日", "工作日"}
@@ -62,19 +62,27 @@ _CLAUSE = re.compile(r"[,，;；:：。!！?？\n]|……|…")
 _SKIP_SPANS = re.compile(
     r"《[^》]{0,80}》|〔\d{4}〕\d*号?|\[\d{4}\]\d*号?|[(（]\s*\d{4}\s*[-—–~至到]\s*\d{4}\s*年?\s*[)）]|"
     r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?|"
-    r"第[\d一二三四五六七八九十百千零〇]+[条章节款项次届批号个]|[\d.]+\+[\dN+]+|\d+号"
+    r"第 ?[\d一二三四五六七八九十百千零〇]+ ?[条章节款项次届批号个]|[\d.]+\+[\dN+]+|\d+号"
 )
 _DEADLINE = re.compile(
-    r"(?P<pre>到|至|在|于|截至|截止|有效期至|期限至|延至|延长至)?(?P<y>(?:19|20)\d\d)年"
+    r"(?P<pre>到|至|在|于|截至|截止|有效期至|期限至|延至|延长至)?(?P<y>(?:19|20)\d\d) ?年"
     r"(?P<mod>底|末|年底|年末|上半年|下半年|前后)?(?P<post>前|以前|之前)?"
 )
 _FYP = re.compile(r"[“\"‘']?(十[一二三四五六七八九]?五)[”\"’']?(?:规划)?(?:期间|末|时期|内|期末)")
-_RELATIVE_YEAR = re.compile(r"今年(?!以来)|本年度|年内|年底前|年末前|明年")
+_RELATIVE_YEAR = re.compile(r"今年(?!以来)|本年度|明年|(?<![\d一二两三四五六七八九十百几数 ])(?:年内|年底前|年末前)")
 _HORIZON = re.compile(r"(?:今后|未来)([一二两三四五六七八九十\d]{1,2})年")
 _FYP_VERB = re.compile(r"^[^,，;；。]{0,12}?(?:力争|确保|实现|完成|建成|达到|基本|全面|累计|新增)")
 # Verbs that, in a plan, turn a bare quantity into a goal (新建学位5000个, 分别下降23%).
 _CHANGE = re.compile(r"下降|降低|提高|提升|增长|增加|减少|完成|新建|建成|改造|培训|培养|招聘|覆盖|新增|"
-                     r"压减|淘汰|扩大|实现|建设|改扩建|新开工|达")
+                     r"压减|淘汰|扩大|实现|建设|改扩建|新开工|达|培育|打造|遴选|推广|组建|创建|引进")
+# 2022年,全市…达到5000人 / 1998年达到2000人: a later year opening a goal, without 到 or 前.
+_YEAR_GOAL = re.compile(r"(?<![\d到至自从于在止])((?:19|20)\d\d) ?年(?:底|末)?(?=[,，]|(?:要|将|力争|争取|确保|全面|基本|初步)?"
+                        r"(?:达到|实现|完成|建成|形成))")
+# 从10.23年提高到10.8年: the first number is the baseline, the second the target.
+_FROM = re.compile(r"(?:从|由)[^,，;；。]{0,12}$")
+_TO_AFTER = re.compile(r"^[^,，;；。\d]{0,4}?(?:提高|提升|增加|增长|降低|下降|减少|扩大|扩展|放宽|缩短|延长|调整|上升|压减|降|升)"
+                       r"(?:到|至|为)")
+_ARTICLES_BEFORE = re.compile(r"(?:全文|第|增订|删除)\s?[\d、～~\-\s]*$")
 _NOT_DEADLINE = re.compile(r"施行|生效|有效期|废止|实施之日|起执行|截至|截止|以来|至今")
 _STRONG = re.compile(
     r"确保|力争|争取|努力|目标|预期|计划|拟|务必|必须|(?<![主重需必纲摘只概不供])要(?!求)|"
@@ -96,15 +104,24 @@ _RULE_BEFORE = re.compile(r"(?:按|按照|依照)[^,，;；。]{0,30}?$|(?:每�
 _FREQ = re.compile(r"每(?:年|学年|学期|季度|月|周|天|日)[^,，;；。]{0,12}$")
 _PERIODIC_AFTER = re.compile(r"^(?:一|1)(?:周期|次|轮|届|个周期)")
 _DURATION_AFTER = re.compile(r"^(?:左右)?(?:的)?时间|^(?:以内|之内|内)")
+# 不得超过 / 不应少于: a negated bound flips the comparator. The gap lets the bound stand before
+# its base (不低于该年度…平均值之百分之二十三, 应当高于职业培训经费总额的百分之六十).
+_NEG = r"不(?:得|应当|应|能|宜|可|准|许)?"
+_GAP = r"(?:[\u4e00-\u9fff]{0,8}|[^,，;；。]{0,30}[的之])$"
 _COMP_BEFORE = [
-    (re.compile(r"(?:不低于|不少于|至少|最少)[\u4e00-\u9fff]{0,8}$|(?:(?<!不)超过|突破|逾|(?<!不)高于|多于)$"), ">="),
-    (re.compile(r"(?:不高于|不超过|最多|最高)[\u4e00-\u9fff]{0,8}$|(?:控制在|不足|不到|低于|少于)$"), "<="),
-    (re.compile(r"(?:约|近|大约)$"), "~"),
+    (re.compile(rf"{_NEG}(?:超过|多于|高于|大于|长于|晚于){_GAP}"), "<="),
+    (re.compile(rf"{_NEG}(?:少于|低于|小于|短于|早于){_GAP}"), ">="),
+    (re.compile(r"(?:最多|最高|至多)[\u4e00-\u9fff]{0,8}$|(?:控制在|不足|不到|低于|少于)$"), "<="),
+    (re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,8}$|(?:超过|高于|多于)[^,，;；。]{0,30}[的之]$|(?:超过|突破|逾|高于|多于)$"),
+     ">="),
+    (re.compile(r"(?:约|(?<!最)近|大约)$"), "~"),
 ]
-_STANDING = re.compile(r"(?:不低于|不少于|至少|最少|不高于|不超过|最多|最高)[\u4e00-\u9fff]{0,8}$|"
+_STANDING = re.compile(rf"{_NEG}(?:超过|多于|高于|少于|低于){_GAP}|(?:至少|最少|最多|最高)[\u4e00-\u9fff]{{0,8}}$|"
                        r"(?:不足|不到|低于|少于)$")
-_COMP_AFTER = [(re.compile(r"^(?:多|余)?[\u4e00-\u9fff]{0,4}?(?:及以上|以上)"), ">="),
-               (re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:以下|以内|之内|内)"), "<="), (re.compile(r"^(?:左右|上下)"), "~")]
+# 左右 first, and 内 only as "within" (3家左右在国内… is about 3, not under 3).
+_COMP_AFTER = [(re.compile(r"^(?:左右|上下)"), "~"),
+               (re.compile(r"^(?:多|余)?[\u4e00-\u9fff]{0,4}?(?:及以上|以上)"), ">="),
+               (re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:以下|以内|之内|(?<![国省市区县境校园室场体])内)"), "<=")]
 _SCOPE = re.compile(r"全国|全省|全市|全县|全区|全镇|全乡|各省(?:区市)?|各地|各市|各县(?:[(（]市、区[)）])?|"
                     r"各区|各级|各校|各学校|城镇|农村|乡村")
 _METRIC_STRIP = re.compile(r"(?:确保|力争|争取|努力|要|将|应|须|使|实现|保障|一是|二是|三是|四是|五是)")
@@ -199,6 +216,10 @@ def _deadlines(text: str, mask: bytearray, doc_year: int | None) -> list[tuple[i
         if doc_year and year < doc_year:
             continue  # 到2020年底 in a 2022 report looks back
         out.append((m.start(), year, True))
+    for m in _YEAR_GOAL.finditer(text):
+        year = int(m.group(1))
+        if doc_year and year > doc_year and not mask[m.start()] and not _NOT_DEADLINE.search(text[m.end():m.end() + 10]):
+            out.append((m.start(), year, True))
     for m in _FYP.finditer(text):
         if not _NOT_DEADLINE.search(text[m.end():m.end() + 4]) and m.group(1) in _FYP_START:
             out.append((m.start(), _FYP_START[m.group(1)] + 4, bool(_FYP_VERB.match(text[m.end():m.end() + 20]))))
@@ -228,8 +249,12 @@ def _comparator(before: str, after: str) -> str:
 
 
 def _quantities(text: str, signals: str, mask: bytearray, clauses: list[tuple[int, int]],
-                deadline_pos: list[int], planned: bool, doc_year: int | None = None) -> list[_Qty]:
+                deadlines: list[tuple[int, int | None, bool]], planned: bool,
+                doc_year: int | None = None) -> list[_Qty]:
     out: list[_Qty] = []
+    deadline_pos = [d[0] for d in deadlines if d[0] >= 0]
+    # A goal dated after the document's own year (到2023年…累计建成) is not a report of the past.
+    future_pos = [d[0] for d in deadlines if d[0] >= 0 and doc_year and d[1] and d[1] > doc_year]
     for m in _QTY.finditer(text):
         num, mag = m.group("num"), m.group("mag") or ""
         s = m.start()
@@ -253,8 +278,13 @@ def _quantities(text: str, signals: str, mask: bytearray, clauses: list[tuple[in
                 continue  # a year
             if not (_DURATION_AFTER.match(after) or _PERIODIC_AFTER.match(after) or "." in num
                     or _HEDGE_AFTER.match(after) or re.search(r"(?:满|每|用|花|到|至|为)$", before)
-                    or any(p.search(before) for p, _ in _COMP_BEFORE[:2])):
+                    or any(p.search(before) for p, _ in _COMP_BEFORE[:4])):
                 continue  # 九年义务教育, 今后3年的目标: no number is set
+        if unit == "年" and after[:1] == "度" or _FROM.search(before) and _TO_AFTER.match(after):
+            continue  # 上一年度; the baseline of 从A提高到B
+        if unit == "条" and (re.match(r"^(?:条文|第|之\d)", text[m.end():m.end() + 3])
+                            or _ARTICLES_BEFORE.search(before)):
+            continue  # article numbers: 修正公布第 6、9、13 条条文, 全文 17 条
         if unit in ("月", "日") and not re.match(r"^(?:以内|之内|内)", after) or after[:1] == "年" or (
                 unit == "次" and after[:1] == "性"):
             continue  # a date, or 100周年
@@ -279,9 +309,10 @@ def _quantities(text: str, signals: str, mask: bytearray, clauses: list[tuple[in
         strong = bool(_STRONG.search(before))
         past = [int(y) for y in re.findall(r"((?:19|20)\d\d)年(?!底前|前|以前|之前)", before)]
         looks_back = bool(doc_year and past and max(past) < doc_year)  # 1998年达到2000人 in a later text
-        report = bool(_REPORT.search(before)) or looks_back
         dated = bool(deadline_pos) and (deadline_pos[0] < s or any(
             clauses[ci][0] <= p < clauses[ci][1] for p in deadline_pos))
+        future = bool(future_pos) and (future_pos[0] < s or any(clauses[ci][0] <= p < clauses[ci][1] for p in future_pos))
+        report = bool(_REPORT.search(before)) and not future or looks_back
         hedge = bool(_HEDGE_AFTER.match(after)) and not m.group("q")
         target = not looks_back and (strong or ((rule or dated or hedge) and not report) or (
             planned and bool(_CHANGE.search(before)) and not _REPORT.search(signals, max(0, s - 150), s)))
@@ -351,16 +382,17 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     clauses = _clauses(text)
     deadlines = _deadlines(text, mask, doc_year)
     planned = bool(plan_period and (doc_year is None or doc_year <= plan_period[1]))
-    quantities = _quantities(text, signals, mask, clauses, [d[0] for d in deadlines if d[0] >= 0], planned,
-                             doc_year)
+    quantities = _quantities(text, signals, mask, clauses, deadlines, planned, doc_year)
     rows: dict[tuple[int, int], TargetMatch] = {}
     used: set[int] = set()
     indicators: list[IndicatorMatch] = []
+    reported: set[int] = set()  # one indicator per clause: 分别占比达30%、20%和10% keeps 30
     for q in quantities:
         ci = _clause_of(clauses, q.start)
         c0, c1 = clauses[ci]
         if not q.target:
-            if text[q.start].isdigit():
+            if text[q.start].isdigit() and ci not in reported:
+                reported.add(ci)
                 periods = list(_PERIOD.finditer(signals, max(0, q.start - 200), q.start))
                 period = ""
                 if periods:
@@ -398,4 +430,7 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
         if (s, e) not in rows and _REPORT.search(signals, s, e) is None or _STRONG.search(signals, s, e):
             scope = _SCOPE.search(text, s, e)
             rows.setdefault((s, e), TargetMatch(s, e, sentence[s:e], year, scope=scope.group(0) if scope else ""))
+    # A clause is either a target or a report, never both (and spans sharing offsets would also
+    # share their spaCy extension values downstream).
+    indicators = [i for i in indicators if (i.start, i.end) not in rows]
     return sorted(rows.values(), key=lambda t: (t.start, t.end)), indicators

@@ -168,6 +168,8 @@ def test_funding_offsets_point_at_mention() -> None:
         "家户年所得新台币七十万元以下家庭",
         "构建城乡二元结构",
         "推进投入主体多元化",
+        "力争规上工业企业劳动生产率由每人18万元提升至25万元",  # productivity, an economic measure
+        "为每名支教教师购买意外伤害保险,保险金额每人80万元",  # a sum insured is not money spent
     ],
 )
 def test_funding_rejects_what_is_not_money_spent(sentence: str) -> None:

@@ -162,3 +162,9 @@ def test_regions_seed_documents(shared_dir) -> None:
 ])
 def test_regions_county_short_name_needs_boundary_and_context(title: str, want: str) -> None:
     assert resolve_region(title, "", "").county == want
+
+
+def test_regions_two_character_county_in_running_text_needs_its_city_or_province():
+    # 和县 (安徽省马鞍山市) is also "和 + 县": a town report that names no city must stay empty.
+    body = "2023年，我镇在县委、县政府和县教育局的领导下，扎实做好控辍保学工作。我镇新增学位270个。"
+    assert resolve_region("青石镇2023年义务教育工作情况汇报", "时间:2023-11-02", body) == Region()

@@ -190,3 +190,112 @@ def test_targets_never_raise_on_number_like_text(text: str, year: int | None) ->
 def test_targets_never_raise(text: str) -> None:
     find_targets(text)
     find_plan_period(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "受到撤职处分的,三年内不得担任学校负责人",
+        "被吊销许可证的举办者两年内不得再申请举办幼儿园",
+        "对违规单位一至二年内停止安排同类项目资金",
+    ],
+)
+def test_targets_durations_within_n_years_have_no_deadline(sentence: str) -> None:
+    assert _one(sentence, doc_year=2021).deadline_year is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "comparator"),
+    [
+        ("校长在同一学校连续任职不得超过2个任期", "<="),
+        ("责任督学每月到校督导不得少于1次", ">="),
+        ("学生每天在校睡眠时间不应少于9小时", ">="),
+        ("公办园在园幼儿占比不低于全县在园幼儿总数的百分之五十", ">="),
+        ("用于农村学校的比例应当高于该项资金总额的百分之七十", ">="),
+        ("力争培育8家左右在省内有影响力的教育装备企业", "~"),
+        ("力争新建4-6所位于市内中心城区的公办幼儿园", "="),
+        ("材料须为最近六个月内出具的体检证明", "<="),
+    ],
+)
+def test_targets_negated_and_distant_comparators(sentence: str, comparator: str) -> None:
+    assert _one(sentence).comparator == comparator
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "value_max", "unit"),
+    [
+        ("企业按照职工工资总额的百分之一点五提取职工教育经费", 1.5, None, "%"),
+        ("按照营业收入的百分之零点五至百分之一点五提取研发经费", 0.5, 1.5, "%"),
+        ("教师平均工资应当达到当地公务员平均工资的一点二倍以上", 1.2, None, "倍"),
+    ],
+)
+def test_targets_chinese_decimals(sentence: str, value: float, value_max: float | None, unit: str) -> None:
+    t = _one(sentence)
+    assert (t.value, t.value_max, t.unit) == (value, value_max, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("力争全县学前三年毛入园率从86%提高到95%", 95, "%"),
+        ("将小学班额由不超过50人调整为不超过45人", 45, "人"),
+        ("申请条件由连续工作5年以上放宽至连续工作3年以上", 3, "年"),
+    ],
+)
+def test_targets_from_to_sets_the_new_level(sentence: str, value: float, unit: str) -> None:
+    targets, indicators = find_targets(sentence)
+    assert [(t.value, t.unit) for t in targets] == [(value, unit)]
+    assert indicators == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乡村教师生活补助不低于上一年度县城教师平均绩效工资",  # 一年度 is no duration
+        "2019年修正公布第 3、5、12 条条文",  # article numbers written with spaces
+        "总统令修正公布全文 21 条",
+        "依本法第 8 条第 1 项规定办理",
+    ],
+)
+def test_targets_ignores_years_and_article_lists(sentence: str) -> None:
+    assert find_targets(sentence, doc_year=2022) == ([], [])
+
+
+def test_targets_number_and_unit_apart() -> None:
+    t = _one("遴选建设 12 个左右省级示范专业点")
+    assert (t.value, t.unit, t.comparator) == (12, "个", "~")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "doc_year", "year"),
+    [
+        ("2027年,全市普惠性幼儿园覆盖率达到92%以上", 2024, 2027),
+        ("分两步实施,1999年达到3000人的招生规模", 1997, 1999),
+        ("2026年基本建成覆盖城乡的学前教育公共服务体系", 2024, 2026),
+    ],
+)
+def test_targets_later_year_opening_a_goal_is_a_deadline(sentence: str, doc_year: int, year: int) -> None:
+    assert _one(sentence, doc_year=doc_year).deadline_year == year
+
+
+def test_targets_cumulative_goal_for_a_later_year_is_a_target() -> None:
+    sentence = "到2026年,累计建成智慧校园示范校200所"
+    targets, indicators = find_targets(sentence, doc_year=2024)
+    assert [(t.value, t.deadline_year) for t in targets] == [(200, 2026)] and indicators == []
+    targets, indicators = find_targets(sentence, doc_year=2027)  # the same line in a later report
+    assert targets == [] and [i.value for i in indicators] == [200]
+
+
+def test_targets_plan_verbs_make_goals_in_a_plan() -> None:
+    t = _one("培育30家数字化转型示范企业", doc_year=2024, plan_period=(2024, 2026))
+    assert (t.value, t.deadline_year) == (30, 2026)
+
+
+def test_targets_one_indicator_per_clause() -> None:
+    _, indicators = find_targets("截至去年底,全县共有小学45所、初中12所和高中3所", doc_year=2023)
+    assert [(i.value, i.unit) for i in indicators] == [(45, "所")]
+
+
+def test_targets_clause_is_never_both_target_and_indicator() -> None:
+    targets, indicators = find_targets("对首年免征的1200种、3年内逐步减征的800种商品", doc_year=2022)
+    assert not {(t.start, t.end) for t in targets} & {(i.start, i.end) for i in indicators}
