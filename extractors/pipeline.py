@@ -12,6 +12,9 @@ from extractors._extensions import ensure_extensions
 from extractors.components import COMPONENTS
 
 
+MAX_CHARS = 3_000_000
+
+
 class _SegmenterAdapter:
     """What spaCy's ChineseTokenizer calls: ``cut(text, cut_all=False)``, here backed by our
     policy-dictionary segmenter (jieba, or rjieba when configured)."""
@@ -40,6 +43,9 @@ def load(segmenter: str = "jieba", components: Sequence[str] = COMPONENTS) -> La
     segmenter_adapter = _SegmenterAdapter(segmenter)  # loads the policy dictionary into jieba first
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer.jieba_seg = segmenter_adapter
+    # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
+    # beyond this, process() refuses the file with a clear message instead of exhausting memory.
+    nlp.max_length = MAX_CHARS
     for name in components:
         nlp.add_pipe(name)
     return nlp

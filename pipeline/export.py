@@ -17,42 +17,53 @@ def _replace_atomically(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
-def write_csv(store: Store, name: str, path: Path) -> None:
-    """One table as CSV in UTF-8 with BOM, written to a temporary name then renamed."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
+def _csv_to(store: Store, name: str, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(columns(TABLES[name]))
         for row in store.rows(name):
             writer.writerow(["" if v is None else v for v in row])
+
+
+def write_csv(store: Store, name: str, path: Path) -> None:
+    """One table as CSV in UTF-8 with BOM, written to a temporary name then renamed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    _csv_to(store, name, tmp)
     _replace_atomically(tmp, path)
 
 
 def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)) -> list[Path]:
-    """Write every record table of ``store`` into ``out_dir`` in each format; returns the paths."""
-    written: list[Path] = []
+    """Write every record table of ``store`` into ``out_dir`` in each format; returns the paths.
+
+    Every file is written under a temporary name first and all are renamed at the end, so an
+    interrupted export leaves the previous tables as they were, not half old and half new.
+    """
     formats = list(formats)
     for fmt in formats:
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    for name in TABLES:
-        if "csv" in formats:
-            path = out_dir / f"{name}.csv"
-            write_csv(store, name, path)
-            written.append(path)
-        if "parquet" in formats:
-            path = out_dir / f"{name}.parquet"
-            tmp = path.with_name(f".{path.name}.tmp")
-            store.table(name).to_parquet(tmp, index=False)
-            _replace_atomically(tmp, path)
-            written.append(path)
-    if "xlsx" in formats:
-        path = out_dir / "tables.xlsx"
-        tmp = path.with_name(".tables.xlsx.tmp")
-        write_xlsx({name: store.table(name) for name in TABLES}, tmp)
+    staged: list[tuple[Path, Path]] = []
+
+    def stage(path: Path) -> Path:
+        tmp = path.with_name(f".{path.name}.tmp")
+        staged.append((tmp, path))
+        return tmp
+
+    try:
+        for name in TABLES:
+            if "csv" in formats:
+                _csv_to(store, name, stage(out_dir / f"{name}.csv"))
+            if "parquet" in formats:
+                store.table(name).to_parquet(stage(out_dir / f"{name}.parquet"), index=False)
+        if "xlsx" in formats:
+            write_xlsx({name: store.table(name) for name in TABLES}, stage(out_dir / "tables.xlsx"))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
         _replace_atomically(tmp, path)
-        written.append(path)
-    return written
+    return [path for _, path in staged]
 
 
 def write_xlsx(frames: dict, path: Path) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import stat
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.errors import ZhengceError
+from corpus.errors import ExtractionError, ReadFailed, ZhengceError
 from corpus.records import Document, DocumentResult, ReadError
 from pipeline.config import Config
 
@@ -54,6 +55,8 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
     path = Path(path)
     digest = ""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a named pipe would block forever
+            raise ReadFailed(f"{path}: not a regular file (a named pipe, socket or device); skipped")
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
         raw = read_path(path)
     except Exception as exc:  # noqa: BLE001 - every reader failure becomes an errors row
@@ -66,6 +69,10 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
         return _error(doc_id, path, digest, "normalise", ValueError("no text left after removing site boilerplate"))
     try:
         nlp = _nlp(config.segmenter)
+        if len(norm.text) > nlp.max_length:  # spaCy's own message advises settings users cannot reach
+            raise ExtractionError(
+                f"{path}: too long to analyse as one document ({len(norm.text):,} characters after "
+                f"normalising, limit {nlp.max_length:,}); split it into its parts")
         doc = nlp.make_doc(norm.text)
         doc._.source_title = raw.title
         doc._.source_published = raw.published

@@ -186,12 +186,11 @@ def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> It
         from distributed import Client, as_completed
     except ImportError as exc:
         raise ZhengceError("--scheduler needs Dask: pip install 'zhengce[dask]'") from exc
-    try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise ZhengceError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    client = _connect(Client, scheduler)
     def submit(f: SourceFile):
-        future = client.submit(process, str(f.path), f.doc_id, config, key=f"zhengce-{f.doc_id}", pure=False)
+        # Workers may run elsewhere: give them an absolute path (the shared file system's).
+        future = client.submit(process, str(f.path.resolve()), f.doc_id, config, key=f"zhengce-{f.doc_id}",
+                               pure=False)
         running[future.key] = f
         return future
 
@@ -204,7 +203,7 @@ def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> It
         for future in queue:
             f = running.pop(future.key)
             try:
-                yield future.result()
+                yield _as_given(future.result(), f)
             except Exception as exc:  # noqa: BLE001 - a lost worker costs only this file
                 yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
                     f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
@@ -213,6 +212,36 @@ def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> It
                 queue.add(submit(pending.pop()))
     finally:
         client.close()
+
+
+def _as_given(result: DocumentResult, f: SourceFile) -> DocumentResult:
+    """The result with the path as the user gave it, as a local run reports it."""
+    import dataclasses
+
+    result.path = str(f.path)
+    if result.error is not None:
+        result.error = dataclasses.replace(result.error, path=str(f.path))
+    return result
+
+
+def _connect(client_type, scheduler: str):  # noqa: ANN001, ANN202 - distributed.Client
+    """A client of the scheduler, or a ZhengceError in seconds: Dask retries a refused connection
+    until its timeout, so a plain TCP connect first tells a wrong port at once."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)  # an unknown scheme (http://) is a ValueError here, not a stuck Client
+        if scheme in ("tcp", "tls"):
+            socket.create_connection(parse_host_port(location, 8786), timeout=10).close()
+        return client_type(scheduler, timeout="20s", set_as_default=False)
+    except ValueError as exc:
+        raise ZhengceError(f"bad --scheduler address {scheduler!r} ({exc}); give tcp://HOST:PORT") from None
+    except (OSError, TimeoutError) as exc:
+        raise ZhengceError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
 def default_workers() -> int:
