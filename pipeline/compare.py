@@ -20,6 +20,7 @@ from pipeline.store import DB_NAME, Store
 
 BY = ("province", "city", "county", "doc")
 UNKNOWN = "(未知地区)"
+NATIONAL = "(全国)"
 UNASSIGNED = "(未分类)"
 STANDARDS_PATH = Path(__file__).resolve().parent / "data" / "standards.toml"
 TOP_TERMS = 20
@@ -60,15 +61,16 @@ def _open(out: str | Path) -> Store:
 
 def region_labels(documents: pd.DataFrame, by: str) -> pd.Series:
     """The region each document counts for at level ``by``: names down to that level joined by
-    ``/`` (a province-level document stays at its province in a city or county comparison), or
-    ``(未知地区)`` when the document names no region."""
+    ``/`` (a province-level document stays at its province in a city or county comparison),
+    ``(全国)`` for national documents, or ``(未知地区)`` when the document names no region."""
     if by not in BY:
         raise ZhengceError(f"--by must be one of {', '.join(BY)}; got {by!r}")
     if by == "doc":
         return documents["doc_id"]
     levels = BY[: BY.index(by) + 1]
     labels = documents[list(levels)].fillna("").apply(lambda row: "/".join(v for v in row if v), axis=1)
-    return labels.replace("", UNKNOWN)
+    national = (documents["admin_level"].fillna("") == "national") & (labels == "")
+    return labels.mask(national, NATIONAL).replace("", UNKNOWN)
 
 
 def _theme_labels() -> dict[str, str]:

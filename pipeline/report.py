@@ -82,16 +82,20 @@ def charts(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
             image = ax.imshow(shares.to_numpy(), cmap="YlGnBu", aspect="auto", vmin=0)
             ax.set_xticks(range(shares.shape[1]), shares.columns, rotation=45, ha="right")
             ax.set_yticks(range(shares.shape[0]), shares.index)
+            top = max(float(shares.to_numpy().max()), 1e-9)
             for (i, j), value in pd.DataFrame(shares.to_numpy()).stack().items():
-                ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                        color="white" if value > 0.6 * top else "black")
             ax.set_title("各地区措施主题占比 (share of measures by theme)")
             fig.colorbar(image, ax=ax, shrink=0.8)
             out["heatmap"] = _figure_png(fig)
             plt.close(fig)
         funding = tables["compare_funding"]
+        funding = funding[funding["total_yuan"] > 0]
         if not funding.empty:
-            by_theme = funding.pivot_table(index="theme", columns="region", values="total_yuan", aggfunc="sum",
-                                           fill_value=0.0) / 1e4
+            names = dict(zip(themes["category"], themes["label"].where(themes["label"] != "", themes["category"])))
+            by_theme = funding.assign(theme=funding["theme"].map(names).fillna(funding["theme"])).pivot_table(
+                index="theme", columns="region", values="total_yuan", aggfunc="sum", fill_value=0.0) / 1e4
             fig, ax = plt.subplots(figsize=(8, 1.5 + 0.4 * len(by_theme)))
             by_theme.plot.barh(ax=ax)
             ax.set_xlabel("万元 (10,000 yuan)")
