@@ -44,9 +44,26 @@ def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
         doc.spans[key] = list(doc.spans[key]) + spans
 
 
+_TEXT_KEY = "zhengce.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token on each access, which on a long
+    law makes a million short-lived Token objects per call."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def span_text(doc: Doc, span: Span) -> str:
+    """``span.text``, sliced from the cached Doc text instead of walking the span's tokens."""
+    return doc_text(doc)[span.start_char : span.end_char]
+
+
 def head_of(doc: Doc) -> str:
     """The first non-blank lines of the text: title, date line, source line, version notes."""
-    lines = (line for line in doc.text.splitlines() if line.strip())
+    lines = (line for line in doc_text(doc).splitlines() if line.strip())
     return "\n".join(line for _, line in zip(range(HEAD_LINES), lines))
 
 
@@ -61,7 +78,7 @@ class StructureComponent:
     def __call__(self, doc: Doc) -> Doc:
         from corpus.structure import parse
 
-        structure = parse(doc.text, title_hint=doc._.source_title)
+        structure = parse(doc_text(doc), title_hint=doc._.source_title)
         doc._.title = structure.title
         doc._.date_line = structure.date_line
         headings, sentences = [], []
@@ -94,13 +111,14 @@ class DocumentMetaComponent:
         from extractors.regions import resolve_region
         from extractors.targets import find_plan_period
 
+        text = doc_text(doc)
         head = head_of(doc)
         title = doc._.title or doc._.source_title
         date_head = "\n".join(filter(None, [doc._.date_line, head]))
-        doc._.published = find_published(date_head, title, tail=doc.text[-400:]) or doc._.source_published
-        doc._.doc_year = document_year(doc._.published, doc.text)
-        doc._.plan_period = find_plan_period(title + "\n" + doc.text[:3000])
-        doc._.region = resolve_region(title, head, doc.text)
+        doc._.published = find_published(date_head, title, tail=text[-400:]) or doc._.source_published
+        doc._.doc_year = document_year(doc._.published, text)
+        doc._.plan_period = find_plan_period(title + "\n" + text[:3000])
+        doc._.region = resolve_region(title, head, text)
         return doc
 
 
@@ -123,7 +141,7 @@ class SentenceFinder:
         found: list[Span] = []
         for sentence in doc.spans.get("sentences", []):
             try:
-                matches = list(self.find(doc, sentence.text))
+                matches = list(self.find(doc, span_text(doc, sentence)))
             except Exception:  # one odd sentence must not lose the document
                 LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
                 continue
@@ -163,7 +181,8 @@ class TargetsComponent(SentenceFinder):
         indicators: list[Span] = []
         for sentence in doc.spans.get("sentences", []):
             try:
-                found, reported = find_targets(sentence.text, doc_year=doc._.doc_year, plan_period=doc._.plan_period)
+                found, reported = find_targets(span_text(doc, sentence), doc_year=doc._.doc_year,
+                                               plan_period=doc._.plan_period)
             except Exception:
                 LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
                 continue

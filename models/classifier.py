@@ -140,9 +140,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Seed of the solver, for reproducible training.
     """
 
-    def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 10.0,
+    def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 30.0,
                  min_df: int = 2, word_ngram_range: tuple[int, int] = (1, 2),
-                 char_ngram_range: tuple[int, int] = (1, 3), cue_weight: float = 1.0,
+                 char_ngram_range: tuple[int, int] = (1, 2), cue_weight: float = 1.0,
                  cue_example_weight: float = 0.5, threshold: float = 0.25, class_weight: str | None = "balanced",
                  max_iter: int = 2000, random_state: int | None = 0):
         self.taxonomy_path = taxonomy_path
@@ -245,8 +245,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             LOGGER.warning("one instrument type only in the labels: no instrument classifier")
             return
         kept = [t for t, k in zip(texts, keep) if k]
-        self.instrument_pipeline_ = self._fit_pipeline("instruments", kept, labels[keep])
-        self.instrument_classes_ = self.instrument_pipeline_.classes_
+        # The instrument model reads the theme model's fitted features: one featurisation of a
+        # sentence then serves both (it is most of the cost of classifying a measure).
+        features = self.pipeline_.named_steps["features"]
+        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                 random_state=self.random_state)
+        clf.fit(features.transform(kept), labels[keep])
+        self.instrument_pipeline_ = Pipeline([("features", features), ("clf", clf)])
+        self.instrument_classes_ = clf.classes_
 
     # -- prediction ------------------------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -298,8 +304,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts = _as_texts(X)
         if not texts:
             return []
-        proba = self.predict_proba(texts)
-        inst = self.predict_instrument_proba(texts)
+        self._check_fitted()
+        features = self.pipeline_.named_steps["features"].transform(texts)
+        proba = self.pipeline_.named_steps["clf"].predict_proba(features)
+        if self.instrument_pipeline_ is None:
+            inst = np.zeros((len(texts), 0))
+        else:
+            inst = self.instrument_pipeline_.named_steps["clf"].predict_proba(features)
         out = []
         for i, row in enumerate(proba):
             order = np.argsort(-row, kind="stable")

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from corpus.errors import ConfigError
 
 SETTINGS: tuple[tuple[str, Any, str], ...] = (
-    ("segmenter", "jieba", "word segmenter behind the spaCy tokenizer: jieba or rjieba"),
+    ("segmenter", "rjieba", "word segmenter behind the spaCy tokenizer: rjieba (fast) or jieba (reference)"),
     ("taxonomy", "", "theme taxonomy TOML file (empty: the shipped education-equity taxonomy)"),
     ("model", "", "theme model .skops file (empty: the shipped model for the default taxonomy)"),
     ("theme_threshold", 0.3, "probability above which a theme is listed in the `themes` column"),
@@ -23,7 +23,7 @@ SETTINGS: tuple[tuple[str, Any, str], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    segmenter: str = "jieba"
+    segmenter: str = "rjieba"
     taxonomy: str = ""
     model: str = ""
     theme_threshold: float = 0.3

@@ -53,7 +53,13 @@ def test_segment_every_dictionary_word_stays_whole():
 
 
 def test_segment_tokenizer_is_cached():
-    assert get_tokenizer() is get_tokenizer("jieba")
+    assert get_tokenizer("jieba") is get_tokenizer("jieba")
+    assert get_tokenizer() is get_tokenizer("rjieba")
+
+
+def test_segment_default_is_rjieba_with_the_policy_dictionary():
+    assert get_tokenizer().name == "rjieba"
+    assert "控辍保学" in get_tokenizer().cut("各地要落实控辍保学责任。")
 
 
 def test_segment_unknown_backend_names_the_choices():

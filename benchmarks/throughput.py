@@ -1,0 +1,329 @@
+"""Throughput of ``zhengce run`` over ../shared/corpus/bench/*.tar.gz (issue 7).
+
+Prints documents/s, MB/s (file bytes, 1 MB = 10^6 bytes), the time of each stage measured on one
+process by calling the stage functions directly (read, normalise, segment = ``nlp.make_doc``,
+extract = the spaCy components + ``extractors.records``, classify = ``predict_themes``, index =
+``pipeline.search.index_terms`` as ``process`` does it in the worker, write = ``Store.write_result``),
+the RSS after 25/50/100 % of the documents, the ratio of the whole pipeline to plain ``jieba.lcut`` on
+the same normalised text (one process each; ratio = pipeline MB/s / jieba MB/s), the same with
+``segmenter=rjieba``, and the wall time of ``pipeline.runner.run`` with 1 and 2 workers on the same
+files with the peak RSS of each worker. The machine load (``os.getloadavg``) is printed with every
+phase, since other jobs may share the CPU.
+
+    .venv/bin/python benchmarks/throughput.py                    # whole corpus, every phase
+    .venv/bin/python benchmarks/throughput.py --limit 400        # an even sample of 400 documents
+    .venv/bin/python benchmarks/throughput.py --limit 400 --phases stages,workers --workers 1,2
+    .venv/bin/python benchmarks/throughput.py --json /tmp/throughput.json
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import psutil
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bench"
+STAGES = ("read", "normalise", "segment", "extract", "classify", "index", "write")
+PHASES = ("stages", "jieba", "rjieba", "workers")
+TARGETS = "targets: pipeline/jieba >= 0.6 (>= 1.0 with rjieba); 2 workers >= 1.8x one; whole corpus <= 60 s " \
+          "with 2 workers; peak RSS per worker <= 600 MB, not growing"
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def extract(dest: Path, limit: int | None) -> list[Path]:
+    """Write the documents (``*/docs/*``) of every archive under ``dest``; with ``limit`` an evenly
+    spaced sample across the sorted member list, so every archive keeps its share."""
+    names: list[tuple[Path, str]] = []
+    for archive in sorted(BENCH.glob("*.tar.gz")):
+        with tarfile.open(archive) as tar:
+            names += [(archive, m.name) for m in tar if m.isfile() and "/docs/" in m.name]
+    if limit and limit < len(names):
+        step = len(names) / limit
+        names = [names[int(i * step)] for i in range(limit)]
+    wanted: dict[Path, set[str]] = defaultdict(set)
+    for archive, name in names:
+        wanted[archive].add(name)
+    for archive, members in wanted.items():
+        with tarfile.open(archive) as tar:
+            for member in tar:
+                if member.name in members:
+                    target = dest / member.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(tar.extractfile(member).read())
+    return sorted(dest.glob("*/docs/*"))
+
+
+def rss_mb(pid: int | None = None) -> float:
+    return psutil.Process(pid).memory_info().rss / 1e6
+
+
+def _get_classifier(factory, config):
+    """The worker's cached classifier, whichever signature ``pipeline.process._classifier`` has."""
+    import inspect
+
+    if "taxonomy" in inspect.signature(factory).parameters:
+        return factory(config.model, config.taxonomy, config.theme_threshold)
+    return factory(config.model, config.theme_threshold)
+
+
+def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
+    """Call each stage of ``pipeline.process.process`` by hand on one process and time it."""
+    from corpus.normalise import normalise
+    from corpus.readers import read_path
+    from corpus.records import Document, DocumentResult
+    from extractors import records
+    from pipeline.config import Config
+    from pipeline.process import _classifier, _nlp
+    from pipeline.search import index_terms
+    from pipeline.store import Store
+
+    config = Config(segmenter=segmenter)
+    started = time.perf_counter()
+    nlp = _nlp(config.segmenter)
+    classifier = _get_classifier(_classifier, config)
+    if files:  # first-call set-up (gazetteers, compiled patterns) is loading, not per-document work
+        warm = nlp(nlp.make_doc(read_path(files[0]).text[:2000]))
+        records(warm, "warm-up")
+        classifier.predict_themes(["加强义务教育教师队伍建设。"])
+        index_terms("加强义务教育教师队伍建设")
+    load_s = time.perf_counter() - started
+    times = dict.fromkeys(STAGES, 0.0)
+    components: dict[str, float] = defaultdict(float)
+    texts: list[str] = []
+    rss: dict[str, float] = {"loaded": rss_mb()}
+    marks = {max(1, round(len(files) * q)): f"{int(q * 100)}%" for q in (0.25, 0.5, 1.0)}
+    errors = n_bytes = 0
+    with tempfile.TemporaryDirectory() as out, Store(Path(out) / "bench.sqlite") as store:
+        for n, path in enumerate(files, 1):
+            doc_id = path.relative_to(root).as_posix()
+            t0 = time.perf_counter()
+            data = path.read_bytes()
+            n_bytes += len(data)
+            digest = hashlib.sha1(data).hexdigest()
+            try:
+                raw = read_path(path)
+                t1 = time.perf_counter()
+                norm = normalise(raw.text)
+                t2 = time.perf_counter()
+                times["read"] += t1 - t0
+                times["normalise"] += t2 - t1
+                if not norm.text.strip():
+                    raise ValueError("empty")
+            except Exception:  # noqa: BLE001 - process() makes these errors rows; we only count them
+                errors += 1
+                continue
+            texts.append(norm.text)
+            doc = nlp.make_doc(norm.text)
+            doc._.source_title, doc._.source_published = raw.title, raw.published
+            t3 = time.perf_counter()
+            times["segment"] += t3 - t2
+            for name, component in nlp.pipeline:
+                c0 = time.perf_counter()
+                doc = component(doc)
+                components[name] += time.perf_counter() - c0
+            found = records(doc, doc_id)
+            t4 = time.perf_counter()
+            times["extract"] += t4 - t3
+            measures = found.measures
+            if measures:
+                predictions = classifier.predict_themes([m.text for m in measures])
+                measures = [replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes,
+                                    instrument=p.instrument) for m, p in zip(measures, predictions)]
+            t5 = time.perf_counter()
+            times["classify"] += t5 - t4
+            terms = [index_terms(m.text) for m in measures]
+            t6 = time.perf_counter()
+            times["index"] += t6 - t5
+            document = Document(doc_id=doc_id, title=found.title, published=found.published,
+                                province=found.province, city=found.city, county=found.county,
+                                admin_level=found.admin_level, script=norm.script, n_chars=len(norm.text),
+                                n_measures=len(measures), format=raw.format, encoding=raw.encoding,
+                                lost_chars=norm.lost_chars, content_hash=digest)
+            result = DocumentResult(doc_id, str(path), digest, document, measures, found.funding, found.targets,
+                                    found.indicators, search_terms=terms)
+            store.write_result(result, len(data), 0.0)
+            times["write"] += time.perf_counter() - t6
+            if n in marks:
+                rss[marks[n]] = rss_mb()
+        c0 = time.perf_counter()
+        store.commit()
+        times["write"] += time.perf_counter() - c0
+    total = sum(times.values())
+    return {"segmenter": segmenter, "docs": len(files), "errors": errors, "mb": n_bytes / 1e6, "load_s": load_s,
+            "seconds": total, "docs_per_s": len(files) / total, "mb_per_s": n_bytes / 1e6 / total,
+            "stages": times, "components": dict(components), "rss_mb": rss, "load": load(), "_texts": texts}
+
+
+def run_segmenter(texts: list[str], name: str, n_bytes_mb: float) -> dict:
+    """Plain segmentation of the normalised texts: ``jieba.lcut`` (the process-wide jieba, which
+    holds the policy dictionary once the pipeline is loaded) or rjieba with the policy dictionary."""
+    if name == "jieba":
+        import jieba
+
+        cut = jieba.lcut
+    else:
+        from corpus.segment import get_tokenizer
+
+        cut = get_tokenizer("rjieba").cut
+    started = time.perf_counter()
+    n_tokens = sum(len(cut(t)) for t in texts)
+    seconds = time.perf_counter() - started
+    return {"segmenter": name, "seconds": seconds, "mb_per_s": n_bytes_mb / seconds, "tokens": n_tokens,
+            "load": load()}
+
+
+class _Sampler(threading.Thread):
+    """Polls the RSS of this process's children (or of itself) every ``every`` seconds."""
+
+    def __init__(self, children: bool, every: float = 0.25):
+        super().__init__(daemon=True)
+        self.children, self.every = children, every
+        self.samples: list[tuple[float, int, float]] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        me = psutil.Process()
+        started = time.perf_counter()
+        while not self.stop.is_set():
+            procs = me.children(recursive=True) if self.children else [me]
+            for p in procs:
+                try:
+                    mb = p.memory_info().rss / 1e6
+                except psutil.Error:
+                    continue
+                if mb > 0:  # an exiting worker reports 0
+                    self.samples.append((time.perf_counter() - started, p.pid, mb))
+            self.stop.wait(self.every)
+
+    def summary(self) -> dict:
+        """Peak RSS per process, and each process's RSS at 25/50/100 % of its sampled lifetime."""
+        by_pid: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for t, pid, mb in self.samples:
+            by_pid[pid].append((t, mb))
+        out = {}
+        for pid, series in by_pid.items():
+            if len(series) < 3:  # a short-lived helper (the resource tracker), not a worker
+                continue
+            at = {f"{int(q * 100)}%": series[min(len(series) - 1, int(q * (len(series) - 1)))][1]
+                  for q in (0.25, 0.5, 1.0)}
+            out[str(pid)] = {"peak": max(mb for _, mb in series), **at}
+        return out
+
+
+def _runner_child(root: Path, n_workers: int) -> dict:
+    """``pipeline.runner.run`` as the CLI does it, in this (fresh) process: loading included."""
+    from pipeline.runner import run
+
+    sampler = _Sampler(children=n_workers > 1)
+    with tempfile.TemporaryDirectory() as out:
+        before = load()
+        sampler.start()
+        started = time.perf_counter()
+        summary = run([root], out, workers=n_workers, force=True, progress=False)
+        seconds = time.perf_counter() - started
+        sampler.stop.set()
+        sampler.join()
+    return {"workers": n_workers, "seconds": seconds, "files": summary.found, "errors": summary.errors,
+            "docs_per_s": summary.found / seconds, "rss_mb": sampler.summary(),
+            "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3,
+            "load_before": before, "load_after": load()}
+
+
+def run_workers(root: Path, n_workers: int) -> dict:
+    """One runner run in a fresh interpreter, so that workers do not inherit (by fork) the models
+    this process already loaded, and wall time includes loading as a real ``zhengce run`` does."""
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--runner-child", str(n_workers), "--root", str(root)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report_stages(r: dict) -> None:
+    print(f"\n[{r['segmenter']}] one process, {r['docs']} docs ({r['mb']:.1f} MB, {r['errors']} errors) "
+          f"in {r['seconds']:.1f} s (+{r['load_s']:.1f} s loading): {r['docs_per_s']:.1f} docs/s, "
+          f"{r['mb_per_s']:.3f} MB/s  [{r['load']}]")
+    for stage, s in r["stages"].items():
+        print(f"  {stage:<10} {s:8.2f} s  {100 * s / r['seconds']:5.1f} %")
+    for name, s in r["components"].items():
+        print(f"    {name:<24} {s:8.2f} s")
+    print("  RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in r["rss_mb"].items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="an even sample of N documents")
+    parser.add_argument("--workers", default="1,2", help="worker counts for pipeline.runner.run")
+    parser.add_argument("--phases", default=",".join(PHASES), help=f"any of {','.join(PHASES)}")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--runner-child", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runner_child:
+        print(json.dumps(_runner_child(args.root, args.runner_child)))
+        return 0
+    phases = set(args.phases.split(","))
+    results: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "limit": args.limit, "load_start": load()}
+    with tempfile.TemporaryDirectory(prefix="zhengce_bench_") as tmp:
+        root = Path(tmp)
+        files = extract(root, args.limit)
+        size = sum(f.stat().st_size for f in files) / 1e6
+        print(f"{len(files)} documents, {size:.1f} MB from {BENCH}  [{load()}]\n{TARGETS}")
+        base = None
+        if phases & {"stages", "jieba"}:
+            base = run_stages(files, root, "jieba")
+            report_stages(base)
+        if "jieba" in phases:
+            seg = run_segmenter(base["_texts"], "jieba", base["mb"])
+            results["jieba_lcut"] = seg
+            print(f"\nplain jieba.lcut: {seg['seconds']:.1f} s, {seg['mb_per_s']:.3f} MB/s; "
+                  f"pipeline/jieba = {base['mb_per_s'] / seg['mb_per_s']:.2f} (target >= 0.6)  [{seg['load']}]")
+        if "rjieba" in phases:
+            fast = run_stages(files, root, "rjieba")
+            report_stages(fast)
+            rseg = run_segmenter(fast["_texts"], "rjieba", fast["mb"])
+            results["rjieba_stages"], results["rjieba_cut"] = fast, rseg
+            print(f"plain rjieba cut: {rseg['seconds']:.1f} s, {rseg['mb_per_s']:.3f} MB/s")
+            if "jieba_lcut" in results:
+                print(f"pipeline(rjieba)/jieba = {fast['mb_per_s'] / results['jieba_lcut']['mb_per_s']:.2f} "
+                      "(target >= 1.0)")
+        if base is not None:
+            results["jieba_stages"] = base
+        runs = []
+        if "workers" in phases:
+            for n in (int(w) for w in args.workers.split(",")):
+                r = run_workers(root, n)
+                runs.append(r)
+                peaks = ", ".join(f"{v['peak']:.0f} (25% {v['25%']:.0f}, 50% {v['50%']:.0f}, 100% {v['100%']:.0f})"
+                                  for v in r["rss_mb"].values())
+                print(f"\nrunner.run, {n} worker(s): {r['seconds']:.1f} s wall, {r['docs_per_s']:.1f} docs/s, "
+                      f"{size / r['seconds']:.3f} MB/s, {r['errors']} errors  [{r['load_before']} -> {r['load_after']}]"
+                      f"\n  RSS MB per process, peak (at 25/50/100 % of the run): {peaks}")
+            if len(runs) > 1:
+                print(f"speed-up {runs[0]['workers']} -> {runs[-1]['workers']} workers: "
+                      f"{runs[0]['seconds'] / runs[-1]['seconds']:.2f}x (target >= 1.8x)")
+            results["workers"] = runs
+    for key in ("jieba_stages", "rjieba_stages"):
+        results.get(key, {}).pop("_texts", None)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
