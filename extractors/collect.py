@@ -44,15 +44,16 @@ def records(doc: Doc, doc_id: str) -> DocRecords:
         county=getattr(region, "county", ""),
         admin_level=getattr(region, "admin_level", ""),
     )
-    for span in doc.spans.get("measures", []):
-        sentence = span._.value
-        out.measures.append(
-            Measure(doc_id=doc_id, measure_id=sentence["sentence_id"], section=sentence["section"],
-                    text=sentence["text"], start=sentence["start"], end=sentence["end"])
-        )
-    sentence_text = {s._.value["sentence_id"]: s._.value["text"] for s in doc.spans.get("sentences", [])}
+    sentences = [s._.value for s in doc.spans.get("sentences", [])]
+    out.measures = [
+        Measure(doc_id=doc_id, measure_id=s["sentence_id"], section=s["section"], text=s["text"],
+                start=s["start"], end=s["end"])
+        for s in sentences if s["is_measure"]
+    ]
+    sentence_text = {s["sentence_id"]: s["text"] for s in sentences}
     for span in doc.spans.get("funding", []):
-        value = dict(span._.value, sentence=sentence_text.get(span._.value["sentence_id"], ""))
+        value = span._.value
+        value = dict(value, sentence=sentence_text.get(value["sentence_id"], ""))
         out.funding.append(
             FundingAmount(doc_id=doc_id, measure_id=_origin(value), start=span.start_char, end=span.end_char,
                           **_known(FundingAmount, value))

@@ -27,9 +27,14 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return span
 
 
+def as_dict(record) -> dict:
+    """A flat record's fields (``dataclasses.asdict`` deep-copies, which costs here)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def _fields(match, sentence: Span) -> dict:
     """The match's fields, plus where it comes from: sentence id, section and measure flag."""
-    value = dataclasses.asdict(match)
+    value = as_dict(match)
     value.pop("start", None)
     value.pop("end", None)
     origin = sentence._.sentence
@@ -44,15 +49,15 @@ def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
         doc.spans[key] = list(doc.spans[key]) + spans
 
 
-_TEXT_KEY = "zhengce.text"
+TEXT_KEY = "zhengce.text"
 
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc: spaCy joins every token on each access, which on a long
     law makes a million short-lived Token objects per call."""
-    text = doc.user_data.get(_TEXT_KEY)
+    text = doc.user_data.get(TEXT_KEY)
     if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
+        text = doc.user_data[TEXT_KEY] = doc.text
     return text
 
 
@@ -85,13 +90,13 @@ class StructureComponent:
         for heading in structure.headings:
             span = _span(doc, heading.start, heading.end, f"H{heading.level}")
             if span is not None:
-                span._.heading = dataclasses.asdict(heading)
+                span._.heading = as_dict(heading)
                 headings.append(span)
         for sentence in structure.sentences:
             span = _span(doc, sentence.start, sentence.end, "MEASURE" if sentence.is_measure else "SENT")
             if span is None:
                 continue
-            span._.sentence = dataclasses.asdict(sentence)
+            span._.sentence = as_dict(sentence)
             sentences.append(span)
         _set(doc, "headings", headings, self.overwrite)
         _set(doc, "sentences", sentences, self.overwrite)

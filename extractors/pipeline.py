@@ -6,10 +6,12 @@ from typing import Sequence
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces
 
 import extractors.components  # noqa: F401  (registers the factories)
 from extractors._extensions import ensure_extensions
-from extractors.components import COMPONENTS
+from extractors.components import COMPONENTS, TEXT_KEY
 
 
 MAX_CHARS = 3_000_000
@@ -29,6 +31,25 @@ class _SegmenterAdapter:
         return self._segmenter.cut(text)
 
 
+class SegmenterTokenizer:
+    """A spaCy tokenizer over our segmenter: one token per word, no trailing-space bookkeeping
+    (whitespace runs are tokens of their own), and the Doc's text remembered for the components."""
+
+    def __init__(self, vocab, segmenter: _SegmenterAdapter):
+        self.vocab = vocab
+        self.segmenter = segmenter
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in self.segmenter.cut(text) if w]
+        if "".join(words) != text:  # a segmenter that drops characters: let spaCy align them
+            words, spaces = get_words_and_spaces(words, text)
+        else:
+            spaces = [False] * len(words)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+
 def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> Language:
     """The whole zhengce pipeline in one call.
 
@@ -42,15 +63,14 @@ def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> L
     ensure_extensions()
     segmenter_adapter = _SegmenterAdapter(segmenter)  # loads the policy dictionary first
     if segmenter == "jieba":
+        # The reference path: spaCy's own Chinese tokenizer in jieba mode, our dictionary behind it.
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.tokenizer.jieba_seg = segmenter_adapter
     else:
-        # spaCy's jieba mode would load jieba's own dictionary (a second, unused one): start from
-        # the char mode and switch the tokenizer to the jieba code path with our segmenter behind it.
-        from spacy.lang.zh import Segmenter
-
+        # spaCy's jieba mode would load jieba's own dictionary (a second, unused one) and re-derive
+        # whitespace for every token: the segmenter's words already spell the text exactly.
         nlp = spacy.blank("zh")
-        nlp.tokenizer.segmenter = Segmenter.jieba
-    nlp.tokenizer.jieba_seg = segmenter_adapter
+        nlp.tokenizer = SegmenterTokenizer(nlp.vocab, segmenter_adapter)
     # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
     # beyond this, process() refuses the file with a clear message instead of exhausting memory.
     nlp.max_length = MAX_CHARS
