@@ -1,0 +1,74 @@
+"""The extractors as a spaCy pipeline: one call to load, nlp(text), nlp.pipe, records."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import spacy
+
+import extractors
+from corpus.records import FundingAmount, Indicator, Measure, Target
+from extractors.components import COMPONENTS
+
+TEXT = (
+    "商水县关于推进义务教育优质均衡发展的报告\n"
+    "发布时间: 2023-06-15\n"
+    "一、主要做法\n"
+    "2020年以来，全县累计投入2.3亿元，用于农村学校校舍改扩建。新增学位3600个。\n"
+    "二、下一步打算\n"
+    "力争到2025年底，全县义务教育学校全部达到省定办学标准。"
+)
+
+
+@pytest.fixture(scope="module", params=["rjieba", "jieba"])
+def nlp(request):
+    return extractors.load(segmenter=request.param)
+
+
+def test_nlp_components_are_registered_by_name(nlp):
+    assert nlp.pipe_names == list(COMPONENTS)
+    for name in COMPONENTS:
+        assert spacy.registry.factories.get(name) or name in nlp.factory_names
+
+
+def test_nlp_doc_carries_every_record_group(nlp):
+    doc = nlp(TEXT)
+    assert doc._.published == "2023-06-15"
+    assert doc._.region.county == "商水县" and doc._.region.province == "河南省"
+    [funding] = doc.spans["funding"]
+    assert funding._.value["amount_yuan"] == 230000000 and funding._.value["period"] == "2020-"
+    assert [s._.value["value"] for s in doc.spans["indicators"]] == [3600]
+    [target] = doc.spans["targets"]
+    assert target._.value["deadline_year"] == 2025
+    assert all(s._.value["section"].startswith(("一、", "二、")) for s in doc.spans["measures"])
+
+
+def test_nlp_span_values_do_not_collide_when_spans_share_offsets(nlp):
+    doc = nlp("到2027年全省实现优质均衡。")
+    [sentence] = doc.spans["sentences"]
+    assert sentence._.value["text"] == "到2027年全省实现优质均衡。"
+    assert doc.spans["targets"][0]._.value["deadline_year"] == 2027
+
+
+def test_nlp_pipe_streams_batches_with_the_same_results(nlp):
+    texts = [TEXT, "各地要落实控辍保学责任。", "累计投入4.6亿,用于改善办学条件。"]
+    piped = list(nlp.pipe(texts, batch_size=2))
+    assert [len(d.spans["measures"]) for d in piped] == [len(nlp(t).spans["measures"]) for t in texts]
+    assert piped[2].spans["funding"][0]._.value["amount_yuan"] == 460000000
+
+
+def test_nlp_records_are_dataclasses_traced_to_their_sentence(nlp):
+    found = extractors.records(nlp(TEXT), "shangshui.txt")
+    assert found.county == "商水县" and found.published == "2023-06-15"
+    for records, kind in ((found.measures, Measure), (found.funding, FundingAmount), (found.targets, Target),
+                          (found.indicators, Indicator)):
+        assert records and all(isinstance(r, kind) and dataclasses.is_dataclass(r) for r in records)
+    measure_ids = {m.measure_id for m in found.measures}
+    assert found.funding[0].measure_id in measure_ids
+    assert "2.3亿元" in found.funding[0].sentence
+
+
+def test_nlp_words_keep_policy_terms_whole(nlp):
+    words = [t.text for t in nlp.make_doc("落实控辍保学和县管校聘，推进集团化办学。")]
+    assert {"控辍保学", "县管校聘", "集团化办学"} <= set(words)
+    assert "".join(words) == "落实控辍保学和县管校聘，推进集团化办学。"
