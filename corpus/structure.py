@@ -32,13 +32,17 @@ _MARKERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"\d{1,2}\s*(?:[、．]|\.(?!\d))\s*"), 3),
     (re.compile(r"[(（]\s*\d{1,2}\s*[)）]\s*[、.．]?\s*"), 4),
 )
+_MARKER_FIRST = frozenset(_CN + "第(（")  # and digits (str.isdigit covers what \d matches)
 _END = "。！？；!?;"
 _OPEN = "“‘「『《(（【〔"
 _CLOSE = "”’」』》)）】〕"
+_PUNCT = re.compile("[" + re.escape(_END + _OPEN + _CLOSE) + "]")
+_WORDISH = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE_IN_CJK = re.compile(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])")
 _RUNIN = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[，,、 \u3000][\u4e00-\u9fff“”]{2,8}[。.]")
-_ENUM = re.compile(rf"(?<=[，,；;：:。\s])[{_CN[:10]}]是(?![否的])")
+# The lookbehind sits after the numeral so that the pattern opens with a character class (fast scan).
+_ENUM = re.compile(rf"[{_CN[:10]}](?<=[，,；;：:。\s][{_CN[:10]}])是(?![否的])")
 _DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
                    r"|\d{1,2}[./]\d{1,2}[./]\d{4})")
 _DATE_LABEL = re.compile(r"^(?:信息)?(?:发布|发文|成文|公布|印发|最新异动)?(?:时间|日期)\s*[:：]")
@@ -76,19 +80,27 @@ _ACTION_WORDS = (
     "负责|承担|履行|明确|细化|核定|核查|审批|登记|公开|开放|普及|防控|防范|预防|推送|选拔|任用|评选",
     "表彰|奖励|激励|问责|约谈|通报|聘任|聘用|保留|扩容|挖潜|改善|增加|减轻|降低|控制|改革|进行|应该|列为|作为|确定",
     "整合|共享|衔接|形成|实现|营造|树立|弘扬|注重|重视|关爱|关心|落地|维护|采取|利用|结合|参加|参与",
-    "布局|规划|合理|(?<![重主需纲摘简首只])要(?![求素点闻害])|将(?!来|近)|应(?![用届有对急变])",
-    "(?<![不许])可(?![能靠行见观视喜])|建设(?!性)",
+    # The negative lookbehinds sit after the character (要(?<!重要)), so that every branch opens
+    # with a literal: re then skips straight to characters that can start a word (5x faster).
+    "布局|规划|合理|要(?<![重主需纲摘简首只]要)(?![求素点闻害])|将(?!来|近)|应(?![用届有对急变])",
+    "可(?<![不许]可)(?![能靠行见观视喜])|建设(?!性)",
 )
 _ACTION = re.compile("|".join(_ACTION_WORDS))
-_NOT_MEASURE_PATTERNS = (
-    r"^(?:当前|目前|近年来|长期以来|过去)[^要将应须]*$",
-    r"问题依然突出|依然突出|仍然存在|明显差距|满足不了|^短板在|弱项在|不平衡不充分",
-    r"^(?:有力|有效|极大)地?(?:促进|推动|提升|带动)了|成效显著|取得了?(?:显著|明显|良好)|好评|气息",
-    r"(?:报告|讲话|文件)(?:指出|强调)“",
-    r"^本(?:条例|办法|规定|细则|规范|方案|法|意见|通知)(?:自|由|所称|适用)|适用本(?:条例|办法|规定|法)",
-    r"[:：]$",
-)
-_NOT_MEASURE = re.compile("|".join(_NOT_MEASURE_PATTERNS))
+# Split into openings (matched at the start) and phrases found anywhere, each phrase opening with a
+# literal, so that the search can skip ahead in C; a trailing colon is tested with endswith.
+_NOT_MEASURE_START = re.compile("|".join((
+    r"(?:当前|目前|近年来|长期以来|过去)[^要将应须]*$",
+    r"短板在",
+    r"(?:有力|有效|极大)地?(?:促进|推动|提升|带动)了",
+    r"本(?:条例|办法|规定|细则|规范|方案|法|意见|通知)(?:自|由|所称|适用)",
+)))
+_NOT_MEASURE_ANYWHERE = re.compile("|".join((
+    r"问题依然突出|依然突出|仍然存在|明显差距|满足不了|弱项在|不平衡不充分",
+    r"成效显著|取得了?(?:显著|明显|良好)|好评|气息",
+    r"报告(?:指出|强调)“|讲话(?:指出|强调)“|文件(?:指出|强调)“",
+    r"适用本(?:条例|办法|规定|法)",
+)))
+_SIX_CJK = re.compile(r"(?:[^\u3400-\u9fff]*[\u3400-\u9fff]){6}")  # stops at the sixth
 
 
 def is_measure(sentence: str) -> bool:
@@ -97,9 +109,10 @@ def is_measure(sentence: str) -> bool:
     An action verb or modal is required (past achievements such as 新购计算机4400台 count); pure
     background, problems, praise, quotations of reports and commencement clauses do not.
     """
-    if len(_CJK.findall(sentence)) < 6 or _TRAILER.search(sentence):
+    if not _SIX_CJK.match(sentence) or _TRAILER.search(sentence):
         return False
-    if _NOT_MEASURE.search(sentence.strip()):
+    core = sentence.strip()
+    if _NOT_MEASURE_START.match(core) or _NOT_MEASURE_ANYWHERE.search(core) or core.endswith((":", "：")):
         return False
     return bool(_ACTION.search(sentence))
 
@@ -109,7 +122,12 @@ def is_measure(sentence: str) -> bool:
 def _raw_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Cut at 。！？； outside quotes and brackets (inside them only past MAX_SENTENCE)."""
     spans, depth, s, i = [], 0, start, start
-    while i < end:
+    while True:
+        # Only brackets, quotes and stops change anything: jump to the next one in C.
+        m = _PUNCT.search(text, i, end)
+        if not m:
+            break
+        i = m.start()
         ch = text[i]
         if ch in _OPEN:
             depth += 1
@@ -119,7 +137,7 @@ def _raw_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if depth == 0 and i > s and text[i - 1] in _END:
                 spans.append((s, i + 1))
                 s = i + 1
-        elif ch in _END and (depth == 0 or i - s > MAX_SENTENCE):
+        elif depth == 0 or i - s > MAX_SENTENCE:  # ch in _END
             j = i + 1
             while j < end and (text[j] in _END or text[j] in "”’」』)）"):
                 depth = max(0, depth - 1) if text[j] in _CLOSE else depth
@@ -134,6 +152,8 @@ def _raw_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _enum_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    if text.find("是", s, e) < 0:  # every 一是/二是 cut needs one; most sentences have none
+        return [(s, e)]
     cuts = [m.start() for m in _ENUM.finditer(text, s, e) if m.start() > s]
     bounds = [s, *cuts, e]
     return [(a, b) for a, b in itertools.pairwise(bounds) if a < b]
@@ -185,7 +205,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
                     x += 1
                 while y > x and text[y - 1].isspace():
                     y -= 1
-                if re.search(r"[0-9A-Za-z\u3400-\u9fff]", text[x:y]):
+                if _WORDISH.search(text, x, y):
                     out.append((x, y))
     return out
 
@@ -225,8 +245,11 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+_NOT_CANON = re.compile(r"[^0-9a-z\u3400-\u9fff]")
+
+
 def _canon(s: str) -> str:
-    return re.sub(r"[^0-9a-z\u3400-\u9fff]", "", s.lower())
+    return _NOT_CANON.sub("", s.lower())
 
 
 def _is_marked(s: str) -> bool:
@@ -325,6 +348,9 @@ class _Builder:
     def marked(self, line: _Line, paragraph: int) -> bool:
         """A line opening with a heading marker; False when it has none or is a list item."""
         text, c = self.text, line.content
+        # Every marker opens with 第, a numeral, a digit or a bracket: skip the patterns otherwise.
+        if c >= line.end or (text[c] not in _MARKER_FIRST and not text[c].isdigit()):
+            return False
         for pattern, level in ((_LAW_CHAPTER, 1), (_LAW_SECTION, 2)):
             m = pattern.match(text, c, line.end)
             if m:

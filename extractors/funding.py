@@ -48,6 +48,7 @@ _AMOUNT = re.compile(
 _CURRENCY = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP",
              "新台币": "TWD", "新臺幣": "TWD", "台币": "TWD", "人民币": "CNY"}
 
+_MONEY_CHAR = re.compile(r"[元万亿萬億]")
 # Clause boundaries: an amount's context never crosses these (、 does not end a clause).
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？\n]")
 _MONEY_CONTEXT = re.compile(
@@ -214,11 +215,10 @@ def find_funding(sentence: str) -> list[FundingMatch]:
     list of FundingMatch
         In order of appearance; offsets index ``sentence``.
     """
-    if not sentence:
+    # Checked before the (slow, table-driven) full-width translation, which makes 萬/億 into 万/亿.
+    if not sentence or not _MONEY_CHAR.search(sentence):
         return []
     text = sentence.translate(FULLWIDTH)
-    if not re.search(r"[元万亿]", text):
-        return []
     out: list[FundingMatch] = []
     prev_end, prev_qual = -1, ""
     cuts = _boundaries(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -159,6 +160,44 @@ def _county_short_ok(gz: Gazetteer, text: str, start: int, end: int, key: str) -
 
 NEEDS_SUPPORT = ""  # marks a mention that counts only next to a related unit
 
+# The trie regex is slow to *search* with: re tries its ~900 first-character branches one by one
+# at every position. Scanning for the first characters in C and checking the two-character
+# prefix in a set first leaves the regex only the few positions where a name can start.
+_SCANNERS: dict[int, tuple[Gazetteer, re.Pattern[str] | None, frozenset[str]]] = {}
+
+
+def _scanner(gz: Gazetteer) -> tuple[Gazetteer, re.Pattern[str] | None, frozenset[str]]:
+    """(gz, first-then-second character regex, two-character prefixes); no regex when some name
+    is a single character. Cached per gazetteer (kept in the entry, so its id is not reused)."""
+    cached = _SCANNERS.get(id(gz))
+    if cached and cached[0] is gz:
+        return cached
+    surfaces = set(gz.full) | set(gz.short)
+    starts = None
+    if all(len(s) >= 2 for s in surfaces):
+        first = "".join(sorted({s[0] for s in surfaces}))
+        second = "".join(sorted({s[1] for s in surfaces}))
+        starts = re.compile(f"[{re.escape(first)}](?=[{re.escape(second)}])")
+    _SCANNERS[id(gz)] = entry = (gz, starts, frozenset(s[:2] for s in surfaces))
+    return entry
+
+
+def _name_matches(gz: Gazetteer, text: str) -> Iterator[re.Match[str]]:
+    """Exactly ``gz.pattern.finditer(text)`` (leftmost, longest, non-overlapping), only faster."""
+    _, starts, prefixes = _scanner(gz)
+    if starts is None:
+        yield from gz.pattern.finditer(text)
+        return
+    pos = 0
+    for c in starts.finditer(text):
+        i = c.start()
+        if i < pos or text[i:i + 2] not in prefixes:
+            continue
+        m = gz.pattern.match(text, i)
+        if m:
+            pos = m.end()
+            yield m
+
 
 def _mentions(gz: Gazetteer, text: str, where: str) -> list[tuple[tuple[str, ...], int, float]]:
     """(candidate unit keys, start, weight) for each region name in ``text`` that is the text's own.
@@ -169,7 +208,7 @@ def _mentions(gz: Gazetteer, text: str, where: str) -> list[tuple[tuple[str, ...
     quoted = [m.span() for m in _QUOTED.finditer(text)] if where == "body" else []
     addressee = [m.span() for m in _ADDRESSEE.finditer(text)]
     out = []
-    for m in gz.pattern.finditer(text):
+    for m in _name_matches(gz, text):
         surface, start, end = m.group(), m.start(), m.end()
         if any(a <= start < b for a, b in addressee):
             continue

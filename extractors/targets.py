@@ -344,6 +344,12 @@ def _span(text: str, clauses: list[tuple[int, int]], first: int, last: int) -> t
 
 
 _ANY_NUM = re.compile(r"[\d０-９零〇一二两三四五六七八九十]")
+# Without any of these there is nothing to return: every quantity needs an Arabic digit, 百分之 or
+# a Chinese numeral (over its own characters, ranges, 多/余, 万/亿) ending in a unit of _CN_UNITS;
+# a deadline row needs a year in digits or a 十X五 plan. Skips most sentences holding only 一 (统一).
+_MAY_HOLD_TARGET = re.compile(
+    r"\d|百分之|十[一二三四五六七八九]?五|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千点%\-~—–～至到多余万亿 ]*"
+    r"(?:" + "|".join(map(re.escape, _CN_UNITS)) + ")")
 _DURATION_UNITS = {"年", "个月", "天", "日", "个工作日", "工作日", "小时"}
 
 
@@ -371,6 +377,8 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     if not sentence or not _ANY_NUM.search(sentence):
         return [], []
     text = sentence.translate(FULLWIDTH)
+    if not _MAY_HOLD_TARGET.search(text):
+        return [], []
     mask = bytearray(len(text))
     for m in _SKIP_SPANS.finditer(text):
         mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())

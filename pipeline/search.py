@@ -29,19 +29,34 @@ class SearchError(ZhengceError):
     """A query or filter that cannot be answered (the message says why)."""
 
 
+class _TermCache(dict):
+    """token -> its index terms joined ("" when not indexed), computed on first sight: a corpus
+    repeats a small vocabulary, so the per-token regex and bigram work is done once per word."""
+
+    LIMIT = 200_000  # words; cleared past this so memory stays bounded on huge corpora
+
+    def __missing__(self, token: str) -> str:
+        if not _WORD.fullmatch(token):
+            terms = ""
+        elif len(token) > 2 and _CJK.match(token):
+            terms = " ".join([token, *(token[i : i + 2] for i in range(len(token) - 1))])
+        else:
+            terms = token
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[token] = terms
+        return terms
+
+
+_TERMS = _TermCache()
+
+
 def index_terms(text: str) -> str:
     """The terms stored for ``text``: search-mode words, and bigrams of words longer than two
     characters."""
     from corpus.segment import search_tokens
 
-    terms: list[str] = []
-    for token in search_tokens(text):
-        if not _WORD.fullmatch(token):
-            continue
-        terms.append(token)
-        if len(token) > 2 and _CJK.match(token):
-            terms.extend(token[i : i + 2] for i in range(len(token) - 1))
-    return " ".join(terms)
+    return " ".join(filter(None, map(_TERMS.__getitem__, search_tokens(text))))
 
 
 def query_terms(query: str) -> list[str]:
