@@ -110,6 +110,12 @@ def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iter
     crashed worker (segfault, OOM kill) costs only the file it was on."""
     pending = list(reversed(files))
     window = workers * 4
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":
+        # Load the pipeline and model once here: forked workers share them (copy-on-write) instead
+        # of each spending seconds loading its own.
+        warm_up(config)
     while pending:
         crashed = False
         with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
