@@ -18,7 +18,7 @@ from corpus.errors import ZhengceError
 
 MAX_QUERY_CHARS = 100
 MAX_LIMIT = 500
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 """Totals stop counting here: counting every row of a very common word costs more than the page."""
 _WORD = re.compile(r"[\w%]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
