@@ -289,7 +289,7 @@ def run(
         _checkpoint(db_path)
         shutil.copyfile(db_path, tmp_path)
 
-    with Store(tmp_path) as store:
+    with Store(tmp_path, scratch=True) as store:
         fingerprint = config_fingerprint(config)
         if store.get_meta("config") not in (None, fingerprint):
             LOGGER.warning("the configuration or zhengce version changed since the last run: reprocessing every file")
@@ -297,7 +297,8 @@ def run(
         store.set_meta("config", fingerprint)
         known = {} if force else store.known_files()
         current = {f.doc_id for f in files}
-        for doc_id in sorted(store.all_files() - current):
+        stored = store.all_files()
+        for doc_id in sorted(stored - current):
             store.delete_document(doc_id)
             summary.removed += 1
         todo = []
@@ -320,7 +321,7 @@ def run(
         show = progress if progress is not None else (sys.stderr.isatty() and len(todo) > 1)
         for result in tqdm(results, total=len(todo), disable=not show, unit="doc", file=sys.stderr):
             f = by_id[result.doc_id]
-            store.write_result(result, f.size, f.mtime)
+            store.write_result(result, f.size, f.mtime, new=result.doc_id not in stored)
             summary.processed += 1
         store.commit()
         for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):

@@ -49,9 +49,13 @@ def _create_sql(name: str, record_type: type) -> str:
 
 
 class Store:
-    """A SQLite store. Use as a context manager; writes are committed on a clean exit."""
+    """A SQLite store. Use as a context manager; writes are committed on a clean exit.
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    ``readonly`` opens an existing store for reading (search, serve, compare); ``scratch`` is for a
+    run's working copy, which is replaced atomically and so needs no journal.
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False, scratch: bool = False):
         self.path = Path(path)
         if readonly:
             if not self.path.exists():
@@ -59,8 +63,14 @@ class Store:
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         else:
             self.conn = sqlite3.connect(self.path)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
+            if scratch:
+                # A run's working copy is renamed over the real store only when complete, and thrown
+                # away after a crash: it needs no journal and no fsync.
+                self.conn.execute("PRAGMA journal_mode=OFF")
+                self.conn.execute("PRAGMA synchronous=OFF")
+            else:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
             self._create()
         self.conn.row_factory = sqlite3.Row
 
@@ -113,9 +123,11 @@ class Store:
             marks = ", ".join("?" * len(rows[0]))
             self.conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
 
-    def write_result(self, result: DocumentResult, size: int, mtime: float) -> None:
-        """Replace everything known about ``result.doc_id`` with this result."""
-        self.delete_document(result.doc_id)
+    def write_result(self, result: DocumentResult, size: int, mtime: float, *, new: bool = False) -> None:
+        """Replace everything known about ``result.doc_id`` with this result (``new``: the store has
+        nothing of it yet, so there is nothing to delete)."""
+        if not new:
+            self.delete_document(result.doc_id)
         if result.error is not None:
             self._insert("errors", [result.error])
         else:
