@@ -34,11 +34,16 @@ def _classifier(model: str, taxonomy: str, threshold: float):
     return load_classifier(model or None, taxonomy or None, threshold)
 
 
+WARM_UP_TEXT = "某县关于教育的通知\n发布时间: 2024-01-02\n一、到2025年，累计投入1亿元，入学率达到95%以上。"
+
+
 def warm_up(config: Config) -> None:
-    """Load the pipeline and the model once per process (worker initialiser)."""
-    _nlp(config.segmenter)
+    """Load the pipeline and the model once per process (worker initialiser, or the parent before
+    it forks): one tiny document also imports what the components load lazily."""
+    nlp = _nlp(config.segmenter)
+    nlp(WARM_UP_TEXT)
     if config.classify:
-        _classifier(config.model, config.taxonomy, config.theme_threshold)
+        _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes([WARM_UP_TEXT])
 
 
 def _error(doc_id: str, path: Path, digest: str, stage: str, exc: BaseException) -> DocumentResult:
