@@ -96,10 +96,6 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _process_in_worker(path: str, doc_id: str, config: Config) -> DocumentResult:
-    return process(path, doc_id, config)
-
-
 def _results_local(files: list[SourceFile], config: Config) -> Iterator[DocumentResult]:
     for f in files:
         yield process(f.path, f.doc_id, config)
@@ -123,7 +119,7 @@ def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iter
             while pending or running:
                 while pending and len(running) < window:
                     f = pending.pop()
-                    running[pool.submit(_process_in_worker, str(f.path), f.doc_id, config)] = f
+                    running[pool.submit(process, str(f.path), f.doc_id, config)] = f
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     f = running.pop(future)
@@ -325,7 +321,7 @@ def run(
             summary.processed += 1
         store.commit()
         for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):
-            setattr(summary, table if table != "errors" else "errors", store.count(table))
+            setattr(summary, table, store.count(table))
         summary.error_rows = [(r["doc_id"], r["stage"], r["reason"]) for r in store.rows("errors")]
         export_tables(store, out, formats)
     _checkpoint(tmp_path)
