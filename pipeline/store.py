@@ -163,10 +163,12 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------
     def known_files(self) -> dict[str, tuple[int, float, str]]:
-        """Files whose last processing succeeded: doc_id -> (size, mtime, content hash). Files that
-        ended in an error are left out, so the next run tries them again."""
+        """Files processed before: doc_id -> (size, mtime, content hash). A file whose worker died
+        (a crash, the OOM killer) is left out, so the next run tries it again; a file that failed
+        on its content (empty, not Chinese text, broken .docx) is retried only once it changes."""
         rows = self.conn.execute(
-            "SELECT doc_id, size, mtime, content_hash FROM files WHERE doc_id NOT IN (SELECT doc_id FROM errors)"
+            "SELECT doc_id, size, mtime, content_hash FROM files "
+            "WHERE doc_id NOT IN (SELECT doc_id FROM errors WHERE stage = 'worker')"
         )
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 

@@ -120,13 +120,13 @@ def test_incremental_force_redoes_every_file(done):
         assert (out / name).read_bytes() == before[name], name
 
 
-def test_incremental_errored_file_is_retried_until_it_reads(done):
+def test_incremental_errored_file_keeps_its_error_until_it_changes(done):
     folder, out, first = done
     broken = folder / "补充通知.txt"
     broken.write_bytes(b"")
     assert _run(folder, out).errors == 1
-    again = _run(folder, out)  # unchanged, but it failed last time: tried again
-    assert (again.processed, again.errors) == (1, 1)
+    again = _run(folder, out)  # unchanged: the same content would fail the same way
+    assert (again.processed, again.errors) == (0, 1)
     broken.write_text("关于进一步做好义务教育招生入学工作的补充通知\n" + NEW_MEASURE + "\n", encoding="utf-8")
     fixed = _run(folder, out)
     assert (fixed.processed, fixed.errors, fixed.documents) == (1, 0, first.documents + 1)
