@@ -1,14 +1,16 @@
 """Theme and policy-instrument classifiers for measure sentences (scikit-learn estimators).
 
-:class:`ThemeClassifier` holds two independent pipelines of the same shape, one per dimension::
+:class:`ThemeClassifier` holds two pipelines that share their fitted features::
 
-    Pipeline([("features", FeatureUnion([("words", TF-IDF over jieba words),
-                                         ("chars", TF-IDF over character 1-3-grams),
+    Pipeline([("features", FeatureUnion([("words", TF-IDF over words and word bigrams),
+                                         ("chars", TF-IDF over character 1-2-grams),
                                          ("cues",  cue-word counts from the taxonomy)])),
               ("clf", LogisticRegression)])
 
 ``pipeline_`` predicts the primary theme (``classes_``); ``instrument_pipeline_`` predicts the
-instrument type (supply / environment / demand) when the labels had one. Nested parameters can be
+instrument type (supply / environment / demand) when the labels had one, from the same features.
+(A calibrated linear SVM scored 2 points more macro-F1 on held-out labels but less on real reports,
+with a model twice the size; logistic regression stays.) Nested parameters can be
 tuned through the pipeline, e.g. ``model.pipeline_.set_params(features__chars__ngram_range=(1, 2))``
 before refitting a clone.
 
