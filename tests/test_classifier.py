@@ -228,3 +228,27 @@ def test_training_evaluate_cross_validates(tiny_labels_csv):
 ])
 def test_classifier_shipped_model_predicts_clear_sentences(text, theme):
     assert predict_themes([text])[0].theme == theme
+
+
+def test_classifier_cli_train_then_evaluate_the_saved_model(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    labels = tmp_path / "labels.csv"
+    rows = ["text,theme,also,instrument,instrument_subtype,source"]
+    examples = {
+        "teachers": ["推进城乡教师交流轮岗", "加强乡村教师培训", "深化县管校聘管理改革", "落实教师绩效工资"],
+        "digital": ["推进班班通全覆盖", "建设智慧教育平台", "提升教师信息技术应用能力", "实现学校宽带网络全覆盖"],
+        "equity": ["关爱农村留守儿童", "做好残疾儿童送教上门", "落实家庭经济困难学生资助", "保障随迁子女平等受教育"],
+    }
+    for theme, texts in examples.items():
+        rows += [f"{t}{i},{theme},,supply,公共服务,test" for t in texts for i in range(3)]
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    model = tmp_path / "m.skops"
+    trained = CliRunner().invoke(cli, ["train", str(labels), "--model", str(model)])
+    assert trained.exit_code == 0, trained.output
+    assert model.is_file()
+    scored = CliRunner().invoke(cli, ["evaluate", str(labels), "--model", str(model)])
+    assert scored.exit_code == 0, scored.output
+    assert "macro-F1" in scored.output and "keyword baseline" in scored.output
