@@ -278,13 +278,15 @@ READERS: dict[str, Callable[[bytes, str], RawDocument]] = {
 SUFFIXES: frozenset[str] = frozenset(READERS)
 
 
-def read_path(path: Path) -> RawDocument:
+def read_path(path: Path, data: bytes | None = None) -> RawDocument:
     """Read one file with the reader registered for its suffix.
 
     Parameters
     ----------
     path
         The file to read.
+    data
+        Its bytes, when the caller has already read them (to hash them, say): not read again.
 
     Returns
     -------
@@ -303,8 +305,9 @@ def read_path(path: Path) -> RawDocument:
     if reader is None:
         raise UnsupportedFormat(f"{path}: no reader for suffix {path.suffix or '(none)'!r}; "
                                 f"supported: {', '.join(sorted(SUFFIXES))}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadFailed(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadFailed(f"{path}: cannot open ({exc.strerror or exc})") from exc
     return reader(data, str(path))

@@ -62,8 +62,12 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # opening a named pipe would block forever
             raise ReadFailed(f"{path}: not a regular file (a named pipe, socket or device); skipped")
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        raw = read_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadFailed(f"{path}: cannot open ({exc.strerror or exc})") from exc
+        digest = hashlib.sha1(data).hexdigest()
+        raw = read_path(path, data)
     except Exception as exc:  # noqa: BLE001 - every reader failure becomes an errors row
         return _error(doc_id, path, digest, "read", exc)
     try:
