@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
 import extractors.components  # noqa: F401  (registers the factories)
+from corpus.segment import Segmenter, get_tokenizer
 from extractors._extensions import ensure_extensions
 from extractors.components import COMPONENTS, TEXT_KEY
 
@@ -17,25 +18,11 @@ from extractors.components import COMPONENTS, TEXT_KEY
 MAX_CHARS = 3_000_000
 
 
-class _SegmenterAdapter:
-    """What spaCy's ChineseTokenizer calls: ``cut(text, cut_all=False)``, here backed by our
-    policy-dictionary segmenter (jieba, or rjieba when configured)."""
-
-    def __init__(self, name: str):
-        from corpus.segment import get_tokenizer
-
-        self.name = name
-        self._segmenter = get_tokenizer(name)
-
-    def cut(self, text: str, cut_all: bool = False):
-        return self._segmenter.cut(text)
-
-
 class SegmenterTokenizer:
     """A spaCy tokenizer over our segmenter: one token per word, no trailing-space bookkeeping
     (whitespace runs are tokens of their own), and the Doc's text remembered for the components."""
 
-    def __init__(self, vocab, segmenter: _SegmenterAdapter):
+    def __init__(self, vocab, segmenter: Segmenter):
         self.vocab = vocab
         self.segmenter = segmenter
 
@@ -61,16 +48,18 @@ def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> L
         Names of registered components to add, in order.
     """
     ensure_extensions()
-    segmenter_adapter = _SegmenterAdapter(segmenter)  # loads the policy dictionary first
+    # Load the policy dictionary first. Segmenter.cut takes spaCy's cut(text, cut_all=...), so it
+    # stands behind spaCy's Chinese tokenizer as it is.
+    words = get_tokenizer(segmenter)
     if segmenter == "jieba":
         # The reference path: spaCy's own Chinese tokenizer in jieba mode, our dictionary behind it.
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.tokenizer.jieba_seg = segmenter_adapter
+        nlp.tokenizer.jieba_seg = words
     else:
         # spaCy's jieba mode would load jieba's own dictionary (a second, unused one) and re-derive
         # whitespace for every token: the segmenter's words already spell the text exactly.
         nlp = spacy.blank("zh")
-        nlp.tokenizer = SegmenterTokenizer(nlp.vocab, segmenter_adapter)
+        nlp.tokenizer = SegmenterTokenizer(nlp.vocab, words)
     # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
     # beyond this, process() refuses the file with a clear message instead of exhausting memory.
     nlp.max_length = MAX_CHARS

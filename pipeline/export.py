@@ -13,23 +13,13 @@ from pipeline.store import TABLES, Store
 FORMATS = ("csv", "parquet", "xlsx")
 
 
-def _replace_atomically(tmp: Path, final: Path) -> None:
-    os.replace(tmp, final)
-
-
-def _csv_to(store: Store, name: str, path: Path) -> None:
+def _write_csv(store: Store, name: str, path: Path) -> None:
+    """One table as CSV in UTF-8 with BOM (so Excel shows Chinese)."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(columns(TABLES[name]))
         for row in store.rows(name):
             writer.writerow(["" if v is None else v for v in row])
-
-
-def write_csv(store: Store, name: str, path: Path) -> None:
-    """One table as CSV in UTF-8 with BOM, written to a temporary name then renamed."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    _csv_to(store, name, tmp)
-    _replace_atomically(tmp, path)
 
 
 def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)) -> list[Path]:
@@ -52,7 +42,7 @@ def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)
     try:
         for name in TABLES:
             if "csv" in formats:
-                _csv_to(store, name, stage(out_dir / f"{name}.csv"))
+                _write_csv(store, name, stage(out_dir / f"{name}.csv"))
             if "parquet" in formats:
                 store.table(name).to_parquet(stage(out_dir / f"{name}.parquet"), index=False)
         if "xlsx" in formats:
@@ -62,7 +52,7 @@ def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)
             tmp.unlink(missing_ok=True)
         raise
     for tmp, path in staged:
-        _replace_atomically(tmp, path)
+        os.replace(tmp, path)
     return [path for _, path in staged]
 
 

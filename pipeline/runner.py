@@ -4,6 +4,7 @@ previous output only when the run is complete (an interrupted run leaves the old
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -106,8 +107,6 @@ def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iter
     crashed worker (segfault, OOM kill) costs only the file it was on."""
     pending = list(reversed(files))
     window = workers * 4
-    import multiprocessing
-
     if multiprocessing.get_start_method() == "fork":
         # Load the pipeline and model once here: forked workers share them (copy-on-write) instead
         # of each spending seconds loading its own.
