@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import logging
-import unicodedata
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,12 +86,17 @@ def plausibility(text: str) -> float:
     return sum(1 for ch in sample if ch in common) / len(sample)
 
 
+# Characters of Unicode categories Cc, Cs and Co (controls, surrogates, private use) except
+# \t \n \r \f: what binary junk decodes to. One regex instead of a unicodedata call per character.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
+                          "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
 def _printable_share(text: str) -> float:
     sample = text[:_SAMPLE_CHARS]
     if not sample:
         return 1.0
-    bad = sum(1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cs", "Co"))
-    return 1.0 - bad / len(sample)
+    return 1.0 - len(_UNPRINTABLE.findall(sample)) / len(sample)
 
 
 def _utf16_parity(data: bytes) -> str | None:

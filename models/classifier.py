@@ -19,6 +19,7 @@ Models are saved with skops (no pickle) and loaded with an explicit list of trus
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,8 @@ from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -63,16 +66,24 @@ class ThemePrediction:
 
 
 class CompactTfidfVectorizer(TfidfVectorizer):
-    """A ``TfidfVectorizer`` that saves its vocabulary as one array of terms.
+    """A ``TfidfVectorizer`` that saves its vocabulary as one array of terms and counts n-grams
+    with numpy.
 
     skops writes a dict entry by entry into its JSON schema: a 30,000-term vocabulary made a
     56 MB file that took seconds to load. The terms in index order are one numpy array instead;
     the dict is rebuilt on load.
+
+    ``transform`` is the hot path of classifying measures: sklearn counts n-grams one Python
+    string at a time. Here character n-grams are integer keys built from code points, and word
+    bigrams are pairs of word ids, both looked up in sorted arrays for a whole batch at once. The
+    counts are the ones sklearn's counting gives (tested), and the TF-IDF weighting is sklearn's
+    own; configurations outside the fast path (other analyzers, lowercasing, n > 3) use sklearn.
     """
 
     def __getstate__(self):
         # A copy: object.__getstate__ may hand back the live __dict__.
         state = dict(super().__getstate__())
+        state.pop("_fast_lookup", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = sorted(vocabulary, key=vocabulary.__getitem__)
@@ -84,6 +95,155 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         if terms is not None:
             state["vocabulary_"] = {term: i for i, term in enumerate(terms.tolist())}
         super().__setstate__(state)
+
+    def fit(self, raw_documents, y=None):
+        self.__dict__.pop("_fast_lookup", None)
+        return super().fit(raw_documents, y)
+
+    def fit_transform(self, raw_documents, y=None):
+        self.__dict__.pop("_fast_lookup", None)
+        return super().fit_transform(raw_documents, y)
+
+    def transform(self, raw_documents):
+        check_is_fitted(self, "vocabulary_")
+        counts = self._fast_counts(raw_documents)
+        if counts is None:
+            return super().transform(raw_documents)
+        if self.norm not in (None, "l2"):
+            return self._tfidf.transform(counts, copy=False)
+        # TfidfTransformer.transform's arithmetic, without its per-call input validation.
+        data = counts.data
+        if self.sublinear_tf:
+            np.log(data, out=data)
+            data += 1.0
+        if self.use_idf:
+            data *= self._tfidf.idf_[counts.indices]
+        if self.norm == "l2":
+            rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+            norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
+            norms[norms == 0] = 1.0
+            data /= norms[rows]
+        return counts
+
+    def _fast_path(self) -> bool:
+        plain = (self.input == "content" and not self.lowercase and self.preprocessor is None
+                 and self.strip_accents is None and not self.binary)
+        low, high = self.ngram_range
+        if self.analyzer == "char":
+            return plain and high <= _MAX_CHAR_N
+        # Word bigrams are looked up as pairs of word ids: every word of a bigram in the
+        # vocabulary must be in it too, which min_df guarantees but max_df, max_features or
+        # bigrams without unigrams do not.
+        return (plain and self.analyzer == "word" and callable(self.tokenizer)
+                and self.stop_words is None and low == 1 and high <= 2
+                and self.max_df in (1.0, None) and self.max_features is None)
+
+    def _lookup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Sorted integer keys of the vocabulary's n-grams and their column indices (built once)."""
+        cached = self.__dict__.get("_fast_lookup")
+        if cached is None:
+            cached = (self._build_lookup(),) if self._fast_path() else (None,)
+            self._fast_lookup = cached
+        return cached[0]
+
+    def _build_lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        keys, columns = [], []
+        vocabulary = self.vocabulary_
+        for term, column in vocabulary.items():
+            if self.analyzer == "char":
+                key = 0
+                for char in term:
+                    key = key * _CODE_POINTS + ord(char)
+            else:
+                parts = term.split(" ")
+                if len(parts) != 2 or parts[0] not in vocabulary or parts[1] not in vocabulary:
+                    continue  # unigrams are looked up in the dict itself
+                key = vocabulary[parts[0]] * len(vocabulary) + vocabulary[parts[1]]
+            keys.append(key)
+            columns.append(column)
+        keys = np.asarray(keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return keys[order], np.asarray(columns, dtype=np.int64)[order]
+
+    def _fast_counts(self, raw_documents):
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        lookup = self._lookup()
+        if lookup is None:
+            return None
+        docs = list(raw_documents)
+        if self.analyzer == "char":
+            rows, columns = self._char_columns(docs, lookup)
+        else:
+            rows, columns = self._word_columns(docs, lookup)
+        counts = sparse.csr_matrix((np.ones(len(columns), dtype=self.dtype), (rows, columns)),
+                                   shape=(len(docs), len(self.vocabulary_)), dtype=self.dtype)
+        counts.sum_duplicates()
+        counts.sort_indices()
+        return counts
+
+    def _char_columns(self, docs, lookup):
+        texts = [_WHITE_SPACES.sub(" ", doc) for doc in docs]
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        code_points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        starts = np.cumsum(lengths) - lengths
+        doc_of = np.repeat(np.arange(len(texts)), lengths)
+        room = (starts + lengths)[doc_of] - np.arange(len(code_points))  # chars left in the doc
+        rows, columns = [], []
+        low, high = self.ngram_range
+        for n in range(low, high + 1):
+            ok = np.flatnonzero(room >= n)
+            keys = code_points[ok]
+            for offset in range(1, n):
+                keys = keys * _CODE_POINTS + code_points[ok + offset]
+            found, hit = _find(lookup, keys)
+            rows.append(doc_of[ok][hit])
+            columns.append(found)
+        return np.concatenate(rows), np.concatenate(columns)
+
+    def _word_columns(self, docs, lookup):
+        vocabulary = self.vocabulary_
+        get = vocabulary.get
+        ids, lengths = [], []
+        for doc in docs:
+            words = self.tokenizer(doc)
+            ids.extend([get(w, -1) for w in words])
+            lengths.append(len(words))
+        ids = np.asarray(ids, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        doc_of = np.repeat(np.arange(len(docs)), lengths)
+        rows, columns = [], []
+        low, high = self.ngram_range
+        if low == 1:
+            known = ids >= 0
+            rows.append(doc_of[known])
+            columns.append(ids[known])
+        if high == 2 and len(ids) > 1:
+            # A bigram in the vocabulary has both words in it (min_df counts documents), so
+            # unknown words can be skipped.
+            pair = (doc_of[:-1] == doc_of[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
+            first = np.flatnonzero(pair)
+            found, hit = _find(lookup, ids[first] * len(vocabulary) + ids[first + 1])
+            rows.append(doc_of[first][hit])
+            columns.append(found)
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(columns)
+
+
+_MAX_CHAR_N = 3  # 0x110000 ** 3 still fits in int64
+_CODE_POINTS = 0x110000
+_WHITE_SPACES = re.compile(r"\s\s+")  # what sklearn's char analyzer collapses
+
+
+def _find(lookup: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns of the ``keys`` found in ``lookup`` and the mask of those found."""
+    sorted_keys, columns = lookup
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    hit = sorted_keys[at] == keys
+    return columns[at[hit]], hit
 
 
 def _is_range(v) -> bool:
@@ -327,27 +487,51 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return []
         self._check_fitted()
-        features = self.pipeline_.named_steps["features"].transform(texts)
-        proba = self.pipeline_.named_steps["clf"].predict_proba(features)
+        features = _union_transform(self.pipeline_.named_steps["features"], texts)
+        proba = _linear_proba(self.pipeline_.named_steps["clf"], features)
         if self.instrument_pipeline_ is None:
             inst = np.zeros((len(texts), 0))
         else:
-            inst = self.instrument_pipeline_.named_steps["clf"].predict_proba(features)
+            inst = _linear_proba(self.instrument_pipeline_.named_steps["clf"], features)
         primary = self._primary(proba)
+        # Rows of the themes at or above the threshold, best first; the primary leads.
+        order = np.argsort(-proba, axis=1, kind="stable")
+        sorted_proba = np.take_along_axis(proba, order, axis=1)
+        best_score = proba[np.arange(len(texts)), primary]
+        classes = [str(c) for c in self.classes_]
+        inst_best = inst.argmax(axis=1) if inst.shape[1] else None
         out = []
-        for i, row in enumerate(proba):
-            order = np.argsort(-row, kind="stable")
-            best_index = int(primary[i])
-            best = str(self.classes_[best_index])
-            above = [best] + [str(self.classes_[j]) for j in order if row[j] >= self.threshold and j != best_index]
+        for i in range(len(texts)):
+            best = int(primary[i])
+            above = [classes[j] for j, p in zip(order[i], sorted_proba[i])
+                     if p >= self.threshold and j != best]
             instrument, inst_score = "", None
-            if inst.shape[1]:
-                k = int(inst[i].argmax())
+            if inst_best is not None:
+                k = int(inst_best[i])
                 instrument, inst_score = str(self.instrument_classes_[k]), round(float(inst[i, k]), 4)
-            out.append(ThemePrediction(theme=best, score=round(float(row[best_index]), 4),
-                                       themes=";".join(above), instrument=instrument,
-                                       instrument_score=inst_score))
+            out.append(ThemePrediction(theme=classes[best], score=round(float(best_score[i]), 4),
+                                       themes=";".join([classes[best], *above]),
+                                       instrument=instrument, instrument_score=inst_score))
         return out
+
+
+def _union_transform(union: FeatureUnion, texts: list[str]):
+    """``union.transform(texts)`` without its joblib dispatch, which costs milliseconds per call:
+    predict_themes runs once per document."""
+    weights = union.transformer_weights or {}
+    blocks = [transformer.transform(texts) * weights.get(name, 1)
+              for name, transformer in union.transformer_list if transformer != "drop"]
+    return sparse.hstack(blocks, format="csr")
+
+
+def _linear_proba(clf: LogisticRegression, features) -> np.ndarray:
+    """``clf.predict_proba(features)`` without its per-call input validation (the features were
+    just built by the fitted vectorizers)."""
+    scores = np.asarray(features @ clf.coef_.T) + clf.intercept_
+    if scores.shape[1] == 1:  # binary: one column of log-odds for classes_[1]
+        positive = expit(scores[:, 0])
+        return np.column_stack([1.0 - positive, positive])
+    return softmax(scores, axis=1)
 
 
 def _as_texts(X) -> list[str]:

@@ -268,3 +268,83 @@ def test_classifier_fallback_theme_needs_fallback_min_proba():
     assert [model.classes_[i] for i in model._primary(proba)] == ["teachers", "other", "teachers", "other"]
     model.set_params(fallback_min_proba=0.0)
     assert model.classes_[model._primary(np.array([[0.3, 0.4, 0.3]]))[0]] == "other"
+
+
+# -- fast featurisation: the same numbers as sklearn's own code ---------------------------------------
+def _sample_sentences(samples_dir) -> list[str]:
+    from corpus.normalise import normalise
+    from corpus.readers import read_path
+    from corpus.structure import split_sentences
+
+    texts = []
+    for path in sorted(p for p in samples_dir.rglob("*") if p.suffix in {".txt", ".html", ".docx", ".pdf"}):
+        text = normalise(read_path(path).text).text
+        texts += [text[s:e] for s, e in split_sentences(text)]
+    # Whitespace runs, Latin, digits, astral characters, empty and one-character texts.
+    return texts + ["", "教", "  a  b\n\nc\t d ", "𠀀𠀁 教育  教师", "ABC abc 123 ＡＢＣ", "\n"]
+
+
+@pytest.mark.parametrize("analyzer, ngram_range", [("char", (1, 2)), ("char", (1, 3)), ("char", (2, 3)),
+                                                    ("word", (1, 1)), ("word", (1, 2))])
+def test_compact_vectorizer_transform_equals_sklearn(samples_dir, analyzer, ngram_range):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from corpus.segment import tokens
+    from models.classifier import CompactTfidfVectorizer
+
+    texts = _sample_sentences(samples_dir)
+    params = dict(analyzer=analyzer, ngram_range=ngram_range, lowercase=False, sublinear_tf=True)
+    if analyzer == "word":
+        params.update(tokenizer=tokens, token_pattern=None)
+    fast = CompactTfidfVectorizer(**params).fit(texts[::2])  # unseen n-grams in the other half
+    reference = TfidfVectorizer(**params).fit(texts[::2])
+    assert fast._lookup() is not None  # the fast path is taken
+    got, want = fast.transform(texts), reference.transform(texts)
+    assert got.shape == want.shape and got.nnz == want.nnz > 0
+    assert abs(got - want).max() < 1e-12
+
+
+def test_compact_vectorizer_outside_the_fast_path_uses_sklearn():
+    from models.classifier import CompactTfidfVectorizer
+
+    lowered = CompactTfidfVectorizer(analyzer="char", lowercase=True).fit(["ABC 教育", "abc"])
+    assert lowered._lookup() is None
+    assert lowered.transform(["ABC"]).nnz == 3
+    bigrams = CompactTfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
+                                     ngram_range=(2, 2)).fit(["a b c", "b c d"])
+    assert bigrams._lookup() is None
+    assert bigrams.transform(["a b c"]).nnz == 2
+
+
+def test_compact_vectorizer_refit_forgets_the_old_vocabulary():
+    from models.classifier import CompactTfidfVectorizer
+
+    vectorizer = CompactTfidfVectorizer(analyzer="char", lowercase=False)
+    vectorizer.fit(["教育"]).transform(["教育"])
+    vectorizer.fit(["学校"])
+    assert vectorizer.transform(["学校"]).nnz == 2
+    assert vectorizer.transform(["教育"]).nnz == 0
+
+
+def test_linear_proba_equals_predict_proba(tiny_model):
+    from models.classifier import _linear_proba, _union_transform
+
+    features = _union_transform(tiny_model.pipeline_.named_steps["features"], TEXTS)
+    for clf in (tiny_model.pipeline_.named_steps["clf"],
+                tiny_model.instrument_pipeline_.named_steps["clf"]):
+        np.testing.assert_allclose(_linear_proba(clf, features), clf.predict_proba(features), atol=1e-12)
+    binary = ThemeClassifier(min_df=1).fit(TEXTS[:6], THEMES[:6]).pipeline_
+    features = _union_transform(binary.named_steps["features"], TEXTS)
+    np.testing.assert_allclose(_linear_proba(binary.named_steps["clf"], features),
+                               binary.named_steps["clf"].predict_proba(features), atol=1e-12)
+
+
+def test_count_cues_batch_equals_counting_each_sentence(samples_dir):
+    from models.keywords import _pattern
+    from models.taxonomy import load_taxonomy
+
+    groups = [tuple(g) for g in load_taxonomy(None).cue_groups("themes").values()]
+    texts = _sample_sentences(samples_dir) + [None, "经费经费\n经费"]
+    one_by_one = [[len(_pattern(g).findall(t or "")) for g in groups] for t in texts]
+    assert (count_cues(texts, groups) == np.asarray(one_by_one)).all()
+    assert count_cues(texts, groups).sum() > 20

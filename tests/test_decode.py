@@ -123,3 +123,16 @@ def test_decode_plausibility_separates_right_from_wrong_codec() -> None:
     data = NOTICE_TRAD.encode("big5")
     assert plausibility(data.decode("cp950")) > 0.95
     assert plausibility(data.decode("gb18030", errors="replace")) < 0.8
+
+
+def test_unprintable_pattern_is_exactly_the_control_surrogate_and_private_use_categories():
+    # The binary check counts these with one regex; it must agree with unicodedata everywhere.
+    import unicodedata
+
+    from corpus.decode import _UNPRINTABLE
+
+    disagree = [hex(cp) for cp in range(0x110000)
+                if bool(_UNPRINTABLE.match(chr(cp))) != (
+                    chr(cp) not in "\t\n\r\f"
+                    and unicodedata.category(chr(cp)) in ("Cc", "Cs", "Co"))]
+    assert disagree == []
