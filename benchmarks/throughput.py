@@ -141,7 +141,8 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
             times["extract"] += t4 - t3
             measures = found.measures
             if measures:
-                predictions = classifier.predict_themes([m.text for m in measures])
+                predictions = classifier.predict_themes([m.text for m in measures],
+                                                        sections=[m.section for m in measures])
                 measures = [replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes,
                                     instrument=p.instrument) for m, p in zip(measures, predictions)]
             t5 = time.perf_counter()

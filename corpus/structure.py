@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from corpus.records import Heading, Sentence
 
-__all__ = ["MAX_SENTENCE", "Structure", "is_measure", "parse", "split_sentences"]
+__all__ = ["MAX_SENTENCE", "SECTION_JOIN", "Structure", "heading_of", "is_measure", "parse", "split_sentences"]
 
 LOGGER = logging.getLogger(__name__)
 
 MAX_SENTENCE = 250  # the scorer ignores measures over 300 canonical chars, targets over 200
+SECTION_JOIN = " > "  # between the headings of a sentence's section path
 _CN = "一二三四五六七八九十百千零〇两"
 _LAW_CHAPTER = re.compile(rf"第\s*[{_CN}\d]+\s*[章编]\s*")
 _LAW_SECTION = re.compile(rf"第\s*[{_CN}\d]+\s*节\s*")
@@ -64,6 +65,30 @@ class Structure:
     date_line: str
     headings: list[Heading]
     sentences: list[Sentence]
+
+
+_HEADING_LABEL = re.compile("|".join(
+    [p.pattern for p in (_LAW_CHAPTER, _LAW_SECTION, _LAW_ARTICLE)] + [p.pattern for p, _ in _MARKERS]))
+_DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\d+号$")
+
+
+def heading_of(section: str) -> str:
+    """The words of the innermost heading of a section path (``Sentence.section``) that has any:
+    its marker (一、 (二) 3. 第三章) removed, bare article numbers (第五条) and document numbers
+    (国发〔2019〕5号) skipped; "" when none is left.
+
+    >>> heading_of("一、落实政府责任 > (二)健全投入保障机制")
+    '健全投入保障机制'
+    >>> heading_of("第四章教职工 > 第三十八条")
+    '教职工'
+    """
+    for part in reversed(section.split(SECTION_JOIN)):
+        part = part.strip()
+        label = _HEADING_LABEL.match(part)
+        words = part[label.end():].strip() if label else part
+        if len(words) >= 2 and not _DOCUMENT_NUMBER.search(words):
+            return words
+    return ""
 
 
 # --- measures -------------------------------------------------------------------------------
@@ -338,7 +363,7 @@ class _Builder:
         return top.level + 1
 
     def body(self, start: int, end: int, paragraph: int) -> None:
-        section = " > ".join(f"{h.label}{h.text}" for h, _ in self.stack)
+        section = SECTION_JOIN.join(f"{h.label}{h.text}" for h, _ in self.stack)
         for s, e in split_sentences(self.text, start, end):
             sentence = self.text[s:e]
             self.sentences.append(Sentence(

@@ -93,7 +93,8 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
     measures = found.measures
     if config.classify and measures:
         try:
-            predictions = _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes([m.text for m in measures])
+            predictions = _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
+                [m.text for m in measures], sections=[m.section for m in measures])
         except Exception as exc:  # noqa: BLE001
             LOGGER.warning("classification failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
             return _error(doc_id, path, digest, "classify", exc)

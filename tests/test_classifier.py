@@ -147,6 +147,7 @@ def test_classifier_predict_before_fit_says_not_fitted():
     ({"C": -1.0}, "The 'C' parameter of ThemeClassifier must be a float > 0. Got -1.0 instead."),
     ({"threshold": 2}, "The 'threshold' parameter of ThemeClassifier must be a float in [0, 1]."),
     ({"char_ngram_range": (3, 1)}, "The 'char_ngram_range' parameter of ThemeClassifier"),
+    ({"heading_weight": 1.5}, "The 'heading_weight' parameter of ThemeClassifier must be a float in [0, 1]."),
 ])
 def test_classifier_bad_param_is_named_at_fit(params, message):
     with pytest.raises(InvalidParameterError) as info:
@@ -348,3 +349,35 @@ def test_count_cues_batch_equals_counting_each_sentence(samples_dir):
     one_by_one = [[len(_pattern(g).findall(t or "")) for g in groups] for t in texts]
     assert (count_cues(texts, groups) == np.asarray(one_by_one)).all()
     assert count_cues(texts, groups).sum() > 20
+
+
+# -- headings ------------------------------------------------------------------------------------
+def test_heading_pulls_an_ambiguous_measure_towards_its_section(tiny_model):
+    # Equal cue words for two themes: the heading above the sentence decides.
+    text = "推进班班通建设,新建城区学校"
+    alone = tiny_model.predict_proba([text])[0]
+    classes = list(tiny_model.classes_)
+    for heading, theme in (("一、加快教育信息化 > (一)提升宽带网络接入水平", "digital"),
+                           ("一、改善办学条件 > (一)推进义务教育学校标准化建设", "facilities")):
+        model = clone(tiny_model).set_params(heading_weight=0.5).fit(TEXTS, THEMES, instrument=INSTRUMENTS)
+        mixed = model.predict_themes([text], sections=[heading])[0]
+        assert mixed.theme == theme
+        assert mixed.score > alone[classes.index(theme)]
+
+
+def test_heading_weight_zero_and_no_sections_give_the_sentence_alone(tiny_model):
+    text = ["推进班班通建设,新建城区学校"]
+    plain = tiny_model.predict_themes(text)
+    off = clone(tiny_model).set_params(heading_weight=0.0).fit(TEXTS, THEMES, instrument=INSTRUMENTS)
+    assert off.predict_themes(text, sections=["一、加快教育信息化"]) == plain
+    assert tiny_model.predict_themes(text, sections=[""]) == plain  # no heading above it
+
+
+def test_sections_must_match_the_sentences(tiny_model):
+    with pytest.raises(ValueError, match="2 sections for 1 sentences"):
+        tiny_model.predict_themes(["实现班班通全覆盖"], sections=["一、信息化", "二、条件"])
+
+
+def test_classifier_text_punctuation_is_read_in_one_form(tiny_model):
+    full, ascii_ = "推进数字校园建设，提升宽带网络；", "推进数字校园建设,提升宽带网络;"
+    assert tiny_model.predict_themes([full]) == tiny_model.predict_themes([ascii_])

@@ -203,3 +203,26 @@ def test_structure_theme_anchors_fall_inside_measures(shared_dir):
         total += len(keys)
         found += sum(any(k in m and len(m) <= 300 for m in measures) for k in keys)
     assert found / total >= 0.95
+
+
+@pytest.mark.parametrize("section, heading", [
+    ("一、落实政府责任 > (二)健全投入保障机制", "健全投入保障机制"),
+    ("二、主要工作及成绩 > (五)注重队伍建设,深化教育内涵 > 2.搭建专业成长平台", "搭建专业成长平台"),
+    ("第四章教职工 > 第三十八条", "教职工"),          # article numbers carry no words
+    ("第三章 学校保护 > 第二十五条", "学校保护"),
+    ("国发〔2019〕5号", ""),                          # a document number is no heading
+    ("保障措施", "保障措施"),
+    ("", ""),
+])
+def test_heading_of_gives_the_words_of_the_innermost_heading(section, heading):
+    from corpus.structure import heading_of
+
+    assert heading_of(section) == heading
+
+
+def test_heading_of_reads_the_sections_parse_writes():
+    from corpus.structure import heading_of
+
+    text = "某县教育工作报告\n一、强化保障\n(一)加大经费投入\n确保教师工资逐年增长。\n"
+    sentence = next(s for s in parse(text).sentences if "教师工资" in s.text)
+    assert heading_of(sentence.section) == "加大经费投入"
