@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from corpus.records import FundingAmount, Indicator, Measure, Target
+from extractors.components import sentence_values
 
 
 @dataclass(slots=True)
@@ -44,7 +45,7 @@ def records(doc: Doc, doc_id: str) -> DocRecords:
         county=getattr(region, "county", ""),
         admin_level=getattr(region, "admin_level", ""),
     )
-    sentences = [s._.value for s in doc.spans.get("sentences", [])]
+    sentences = [value for _, _, value in sentence_values(doc)]
     out.measures = [
         Measure(doc_id=doc_id, measure_id=s["sentence_id"], section=s["section"], text=s["text"],
                 start=s["start"], end=s["end"])

@@ -7,7 +7,9 @@ Doc and keep the record's fields as a plain dict in ``span._.value``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
+import operator
 from typing import Iterable
 
 from spacy.language import Language
@@ -29,17 +31,41 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 def as_dict(record) -> dict:
     """A flat record's fields (``dataclasses.asdict`` deep-copies, which costs here)."""
-    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    names = _field_names(type(record))
+    return dict(zip(names, operator.attrgetter(*names)(record))) if len(names) > 1 else {
+        name: getattr(record, name) for name in names}
 
 
-def _fields(match, sentence: Span) -> dict:
+@functools.lru_cache(maxsize=None)
+def _field_names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(record_type))
+
+
+def _fields(match, origin: dict) -> dict:
     """The match's fields, plus where it comes from: sentence id, section and measure flag."""
     value = as_dict(match)
     value.pop("start", None)
     value.pop("end", None)
-    origin = sentence._.sentence
     value.update(sentence_id=origin["sentence_id"], section=origin["section"], is_measure=origin["is_measure"])
     return value
+
+
+SENTENCES_KEY = "zhengce.sentences"
+
+
+def sentence_values(doc: Doc) -> list[tuple[int, int, dict]]:
+    """``(start_char, end_char, span._.sentence)`` of every span in ``doc.spans["sentences"]``.
+
+    The structure component leaves this list in ``doc.user_data`` beside the spans: the finders
+    and ``records`` walk tens of thousands of sentences per long law, and building a Span object
+    and reading its extension for each costs more than the finders themselves. If the span group
+    was changed since, the list is rebuilt from it.
+    """
+    group = doc.spans.get("sentences", [])
+    cached = doc.user_data.get(SENTENCES_KEY)
+    if cached is not None and len(cached) == len(group):
+        return cached
+    return [(span.start_char, span.end_char, span._.sentence) for span in group]
 
 
 def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
@@ -86,7 +112,7 @@ class StructureComponent:
         structure = parse(doc_text(doc), title_hint=doc._.source_title)
         doc._.title = structure.title
         doc._.date_line = structure.date_line
-        headings, sentences = [], []
+        headings, sentences, values = [], [], []
         for heading in structure.headings:
             span = _span(doc, heading.start, heading.end, f"H{heading.level}")
             if span is not None:
@@ -96,10 +122,13 @@ class StructureComponent:
             span = _span(doc, sentence.start, sentence.end, "MEASURE" if sentence.is_measure else "SENT")
             if span is None:
                 continue
-            span._.sentence = as_dict(sentence)
+            value = span._.sentence = as_dict(sentence)
             sentences.append(span)
+            values.append((span.start_char, span.end_char, value))
+        cached = [] if self.overwrite else sentence_values(doc)
         _set(doc, "headings", headings, self.overwrite)
         _set(doc, "sentences", sentences, self.overwrite)
+        doc.user_data[SENTENCES_KEY] = cached + values
         _set(doc, "measures", [s for s in sentences if s.label_ == "MEASURE"], self.overwrite)
         return doc
 
@@ -144,17 +173,18 @@ class SentenceFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
-        for sentence in doc.spans.get("sentences", []):
+        text = doc_text(doc)
+        for start, end, origin in sentence_values(doc):
             try:
-                matches = list(self.find(doc, span_text(doc, sentence)))
+                matches = list(self.find(doc, text[start:end]))
             except Exception:  # one odd sentence must not lose the document
-                LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
+                LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue
             for match in matches:
-                span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, self.label)
+                span = _span(doc, start + match.start, start + match.end, self.label)
                 if span is None:
                     continue
-                setattr(span._, self.attribute, _fields(match, sentence))
+                setattr(span._, self.attribute, _fields(match, origin))
                 found.append(span)
         _set(doc, self.spans_key, found, self.overwrite)
         return doc
@@ -184,20 +214,21 @@ class TargetsComponent(SentenceFinder):
 
         targets: list[Span] = []
         indicators: list[Span] = []
-        for sentence in doc.spans.get("sentences", []):
+        text = doc_text(doc)
+        doc_year, plan_period = doc._.doc_year, doc._.plan_period
+        for start, end, origin in sentence_values(doc):
             try:
-                found, reported = find_targets(span_text(doc, sentence), doc_year=doc._.doc_year,
-                                               plan_period=doc._.plan_period)
+                found, reported = find_targets(text[start:end], doc_year=doc_year, plan_period=plan_period)
             except Exception:
-                LOGGER.exception("%s failed on %r", self.name, sentence.text[:80])
+                LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue
             for matches, bucket, label, attribute in ((found, targets, "TARGET", "target"),
                                                       (reported, indicators, "INDICATOR", "indicator")):
                 for match in matches:
-                    span = _span(doc, sentence.start_char + match.start, sentence.start_char + match.end, label)
+                    span = _span(doc, start + match.start, start + match.end, label)
                     if span is None:
                         continue
-                    setattr(span._, attribute, _fields(match, sentence))
+                    setattr(span._, attribute, _fields(match, origin))
                     bucket.append(span)
         _set(doc, self.spans_key, targets, self.overwrite)
         _set(doc, self.indicators_key, indicators, self.overwrite)

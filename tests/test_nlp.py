@@ -72,3 +72,22 @@ def test_nlp_words_keep_policy_terms_whole(nlp):
     words = [t.text for t in nlp.make_doc("落实控辍保学和县管校聘，推进集团化办学。")]
     assert {"控辍保学", "县管校聘", "集团化办学"} <= set(words)
     assert "".join(words) == "落实控辍保学和县管校聘，推进集团化办学。"
+
+
+def test_nlp_finders_follow_a_sentence_group_changed_between_components(nlp):
+    # The finders read the sentences from a list the structure component leaves beside the spans;
+    # a user who edits doc.spans["sentences"] in between must still be obeyed.
+    from extractors.components import sentence_values
+
+    doc = nlp.make_doc(TEXT)
+    doc = nlp.get_pipe("zhengce_structure")(doc)
+    doc = nlp.get_pipe("zhengce_document_meta")(doc)
+    everything = sentence_values(doc)
+    assert [v["text"] for _, _, v in everything] == [s._.value["text"] for s in doc.spans["sentences"]]
+    doc.spans["sentences"] = [s for s in doc.spans["sentences"] if "力争" in s.text]
+    doc = nlp.get_pipe("zhengce_funding")(doc)
+    doc = nlp.get_pipe("zhengce_targets")(doc)
+    assert list(doc.spans["funding"]) == []  # the 2.3亿元 sentence was taken out
+    assert [t._.value["deadline_year"] for t in doc.spans["targets"]] == [2025]
+    assert [m.text for m in extractors.records(doc, "d").measures] == [
+        s._.value["text"] for s in doc.spans["sentences"]]
