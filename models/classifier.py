@@ -526,15 +526,14 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         primary = self._primary(proba)
         # Rows of the themes at or above the threshold, best first; the primary leads.
         order = np.argsort(-proba, axis=1, kind="stable")
-        sorted_proba = np.take_along_axis(proba, order, axis=1)
+        n_above = (proba >= self.threshold).sum(axis=1)
         best_score = proba[np.arange(len(texts)), primary]
         classes = [str(c) for c in self.classes_]
         inst_best = inst.argmax(axis=1) if inst.shape[1] else None
         out = []
         for i in range(len(texts)):
             best = int(primary[i])
-            above = [classes[j] for j, p in zip(order[i], sorted_proba[i])
-                     if p >= self.threshold and j != best]
+            above = [classes[j] for j in order[i, :n_above[i]].tolist() if j != best]
             instrument, inst_score = "", None
             if inst_best is not None:
                 k = int(inst_best[i])
