@@ -248,3 +248,24 @@ def test_run_refuses_a_model_trained_for_other_themes(samples_dir, tmp_path):
     assert result.exit_code == 1
     assert "train a model for this taxonomy" in result.output
     assert not (tmp_path / "out" / "measures.csv").exists()
+
+
+def test_worker_vocab_does_not_grow_with_the_corpus(tmp_path):
+    # Every document brings words never seen before; spaCy would keep them all for the life of a
+    # worker. process() drops them every ZONE_DOCS documents, so the vocab stays bounded.
+    from pipeline.process import ZONE_DOCS, _nlp, process
+
+    config = Config()
+    strings = _nlp(config.segmenter).vocab.strings
+    files = []
+    for i in range(2 * ZONE_DOCS + 50):
+        path = tmp_path / f"{i}.txt"
+        unique = " ".join(f"zq{i}w{j}" for j in range(10))
+        path.write_text(f"某县教育工作报告\n一、主要做法\n各乡镇要加强教师队伍建设，{unique}。\n", encoding="utf-8")
+        files.append(path)
+    process(files[0], "warm", config)
+    before = len(strings)
+    results = [process(path, path.name, config) for path in files]
+    assert all(r.error is None and r.measures for r in results)
+    # 250 documents x 10 new words = 2,500 strings without zones; at most one zone's worth stays.
+    assert len(strings) - before <= ZONE_DOCS * 10 + 50
