@@ -149,6 +149,9 @@ def test_structure_law_articles_nest_under_chapters():
     ("实验室18间;", False),
     ("本条例自2021年1月1日起施行。", False),
     ("主要亮点如下:", False),
+    ("现将有关工作情况报告如下。", False),                       # transmittal formulas
+    ("现将《职业教育改革实施方案》印发给你们,请认真贯彻执行。", False),
+    ("各乡镇要将控辍保学纳入年度考核。", True),
 ])
 def test_structure_is_measure(sentence, expected):
     assert is_measure(sentence) is expected
