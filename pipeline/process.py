@@ -48,14 +48,16 @@ class _MemoryZones:
 
     def __init__(self) -> None:
         self._zone = None
+        self._nlp = None
         self._docs = 0
 
     def enter(self, nlp) -> None:
-        if self._zone is None or self._docs >= ZONE_DOCS:
+        if self._zone is None or self._docs >= ZONE_DOCS or nlp is not self._nlp:
             if self._zone is not None:
                 self._zone.__exit__(None, None, None)
             self._zone = nlp.memory_zone()
             self._zone.__enter__()
+            self._nlp = nlp
             self._docs = 0
         self._docs += 1
 
