@@ -295,8 +295,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Scale of the cue-word count features (0 switches them off).
     cue_example_weight : float
         Each cue word of the taxonomy is also added as a one-word training example of its theme,
-        with this sample weight (0 switches it off). This carries the dictionary into the word and
-        character features, so themes thin in the labels (or absent) are still recognised.
+        with this sample weight (0, the default, switches it off). This carries the dictionary into
+        the word and character features, so themes thin in the labels (or absent) are still
+        recognised: worth it for a new taxonomy with few labels. With 140+ labels per theme it
+        cost 0.9 points of cross-validated macro-F1 and 3.5 points of accuracy on unseen documents.
     threshold : float
         Probability at or above which a theme is listed in ``ThemePrediction.themes``.
     fallback_min_proba : float
@@ -320,7 +322,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 30.0,
                  min_df: int = 2, word_ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] = (1, 2), cue_weight: float = 1.0,
-                 cue_example_weight: float = 0.5, threshold: float = 0.25, fallback_min_proba: float = 0.4,
+                 cue_example_weight: float = 0.0, threshold: float = 0.25, fallback_min_proba: float = 0.4,
                  heading_weight: float = 0.2, class_weight: str | None = "balanced",
                  max_iter: int = 2000, random_state: int | None = 0):
         self.taxonomy_path = taxonomy_path
