@@ -306,8 +306,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     fallback_min_proba : float
         The taxonomy's fallback theme (``other``) is the answer only with at least this probability;
         below it the best of the real themes wins. The labelled pool (mostly statutes) holds far
-        more ``other`` than policy reports do; on reports this stops ``other`` from swallowing real
-        measures, at no cost on held-out labels.
+        more ``other`` (29%) than policy reports do, and the class learns a large intercept: a short
+        measure about teachers' training went to ``other`` through the workers' 安全生产培训 rows.
+        On reports this stops ``other`` from swallowing real measures, at a cost of 0.4 points of
+        cross-validated macro-F1.
     heading_weight : float
         Share of the heading in ``predict_themes(X, sections=...)``: a measure's theme
         probabilities are mixed with those of the innermost heading above it
@@ -324,7 +326,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 30.0,
                  min_df: int = 2, word_ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] = (1, 2), cue_weight: float = 0.5,
-                 cue_example_weight: float = 0.0, threshold: float = 0.25, fallback_min_proba: float = 0.4,
+                 cue_example_weight: float = 0.0, threshold: float = 0.25, fallback_min_proba: float = 0.55,
                  heading_weight: float = 0.2, class_weight: str | None = "balanced",
                  max_iter: int = 2000, random_state: int | None = 0):
         self.taxonomy_path = taxonomy_path

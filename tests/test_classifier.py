@@ -263,7 +263,7 @@ def test_classifier_fallback_theme_needs_fallback_min_proba():
     texts = ["加强乡村教师培训", "推进教师交流轮岗", "建设智慧教育平台", "推进班班通全覆盖",
              "开放公共图书馆", "发展文化旅游产业"] * 3
     themes = ["teachers", "teachers", "digital", "digital", "other", "other"] * 3
-    model = ThemeClassifier(cue_example_weight=0).fit(texts, themes)
+    model = ThemeClassifier(fallback_min_proba=0.4).fit(texts, themes)
     assert list(model.classes_) == ["digital", "other", "teachers"]  # the columns of proba below
     proba = np.array([[0.2, 0.39, 0.41], [0.1, 0.45, 0.45], [0.25, 0.38, 0.37], [0.05, 0.9, 0.05]])
     assert [model.classes_[i] for i in model._primary(proba)] == ["teachers", "other", "teachers", "other"]
