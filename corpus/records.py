@@ -2,12 +2,13 @@
 
 Every record carries ``doc_id`` and, below the document, ``measure_id`` (empty when the sentence the
 number comes from is not a measure), so every number can be traced back to its sentence.
-``dataclasses.asdict`` feeds SQLite and the exports; the column order of each table is the field
-order here.
+``values`` feeds SQLite and the exports; the column order of each table is the field order here.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,4 +144,26 @@ class DocumentResult:
 
 def columns(record_type: type) -> list[str]:
     """Column names of a record type, in table order."""
-    return [f.name for f in fields(record_type)]
+    return list(_names(record_type))
+
+
+def values(record) -> tuple:
+    """The field values of a flat record, in column order. (``dataclasses.astuple`` and ``asdict``
+    deep-copy every value: on the hot paths of writing and extracting that was most of the time.)"""
+    return _getter(type(record))(record)
+
+
+def as_dict(record) -> dict:
+    """A flat record's fields by name."""
+    return dict(zip(_names(type(record)), values(record)))
+
+
+@lru_cache(maxsize=None)
+def _names(record_type: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record_type))
+
+
+@lru_cache(maxsize=None)
+def _getter(record_type: type):
+    getter = operator.attrgetter(*_names(record_type))
+    return getter if len(_names(record_type)) > 1 else (lambda record: (getter(record),))

@@ -6,15 +6,13 @@ Doc and keep the record's fields as a plain dict in ``span._.value``.
 """
 from __future__ import annotations
 
-import dataclasses
-import functools
 import logging
-import operator
 from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from corpus.records import as_dict
 from extractors._extensions import ensure_extensions
 
 LOGGER = logging.getLogger(__name__)
@@ -27,18 +25,6 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     if span is None:
         LOGGER.debug("no token span for %d-%d (%s)", start, end, label)
     return span
-
-
-def as_dict(record) -> dict:
-    """A flat record's fields (``dataclasses.asdict`` deep-copies, which costs here)."""
-    names = _field_names(type(record))
-    return dict(zip(names, operator.attrgetter(*names)(record))) if len(names) > 1 else {
-        name: getattr(record, name) for name in names}
-
-
-@functools.lru_cache(maxsize=None)
-def _field_names(record_type: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(record_type))
 
 
 def _fields(match, origin: dict) -> dict:

@@ -6,14 +6,12 @@ Tables mirror the record dataclasses of ``corpus.records`` (columns in field ord
 from __future__ import annotations
 
 import dataclasses
-import functools
-import operator
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from corpus.errors import StoreError
-from corpus.records import Document, DocumentResult, FundingAmount, Indicator, Measure, ReadError, Target
+from corpus.records import Document, DocumentResult, FundingAmount, Indicator, Measure, ReadError, Target, values
 
 SCHEMA_VERSION = 1
 DB_NAME = "zhengce.sqlite"
@@ -43,19 +41,6 @@ def _sql_type(annotation: object) -> str:
         if name in text:
             return sql
     return "TEXT"
-
-
-def _row_values(record: object) -> tuple:
-    """The field values of a flat record, in column order (``dataclasses.astuple`` deep-copies
-    every value, which made it most of the writer's time)."""
-    return _getter(type(record))(record)
-
-
-@functools.lru_cache(maxsize=None)
-def _getter(record_type: type):
-    names = [f.name for f in dataclasses.fields(record_type)]
-    getter = operator.attrgetter(*names)
-    return getter if len(names) > 1 else (lambda record: (getter(record),))
 
 
 def _create_sql(name: str, record_type: type) -> str:
@@ -133,7 +118,7 @@ class Store:
             self.conn.execute(f"DELETE FROM {name} WHERE doc_id = ?", (doc_id,))
 
     def _insert(self, name: str, rows: Iterable[object]) -> None:
-        rows = [_row_values(r) for r in rows]
+        rows = [values(r) for r in rows]
         if rows:
             marks = ", ".join("?" * len(rows[0]))
             self.conn.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
