@@ -471,20 +471,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         return self.classes_[self._primary(self.predict_proba(X))]
 
-    def _mix_headings(self, proba: np.ndarray, sections: list[str]) -> np.ndarray:
-        if len(sections) != len(proba):
-            raise ValueError(f"{len(sections)} sections for {len(proba)} sentences")
-        headings = [heading_of(s or "") for s in sections]
-        distinct = sorted({h for h in headings if h})
-        if not distinct:
-            return proba
-        heading_features = _union_transform(self.pipeline_.named_steps["features"], _as_texts(distinct))
-        of_heading = dict(zip(distinct, _linear_proba(self.pipeline_.named_steps["clf"], heading_features)))
-        mixed = proba.copy()
-        for i, heading in enumerate(headings):
-            if heading:
-                mixed[i] = (1 - self.heading_weight) * proba[i] + self.heading_weight * of_heading[heading]
-        return mixed
+    def _headings(self, sections: Iterable[str] | None, n: int) -> list[str]:
+        """The innermost heading of each sentence's section ("" for none), or [] when headings
+        are not used."""
+        if sections is None or not getattr(self, "heading_weight", 0):
+            return []
+        sections = list(sections)
+        if len(sections) != n:
+            raise ValueError(f"{len(sections)} sections for {n} sentences")
+        return [heading_of(s or "") for s in sections]
 
     def predict_instrument_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probability of each type in ``instrument_classes_`` (no columns without the model)."""
@@ -521,10 +516,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return []
         self._check_fitted()
-        features = _union_transform(self.pipeline_.named_steps["features"], texts)
+        headings = self._headings(sections, len(texts))
+        distinct = sorted({h for h in headings if h})
+        # The sentences and their distinct headings in one featurisation (one call per document).
+        features = _union_transform(self.pipeline_.named_steps["features"], texts + _as_texts(distinct))
         proba = _linear_proba(self.pipeline_.named_steps["clf"], features)
-        if sections is not None and getattr(self, "heading_weight", 0):
-            proba = self._mix_headings(proba, list(sections))
+        if distinct:
+            of_heading = dict(zip(distinct, proba[len(texts):]))
+            proba = proba[: len(texts)].copy()
+            for i, heading in enumerate(headings):
+                if heading:
+                    proba[i] = (1 - self.heading_weight) * proba[i] + self.heading_weight * of_heading[heading]
+            features = features[: len(texts)]
         if self.instrument_pipeline_ is None:
             inst = np.zeros((len(texts), 0))
         else:
