@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tarfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench_corpus import bench_documents
 from corpus.records import Document, DocumentResult, Measure
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bench"
 THEMES = ("教师队伍", "经费保障", "办学条件", "关爱帮扶", "质量提升", "治理监督")
 PROVINCES = ("河南省", "四川省", "广东省", "湖南省", "山东省", "安徽省")
 QUERIES = {
@@ -32,11 +31,9 @@ QUERIES = {
 
 
 def _members():
-    for archive in sorted(BENCH.glob("*.tar.gz")):
-        with tarfile.open(archive) as tar:
-            for member in tar:
-                if member.isfile() and member.name.endswith(".txt") and "/docs/" in member.name:
-                    yield member.name, tar.extractfile(member).read()
+    for _, name, data in bench_documents():
+        if name.endswith(".txt"):
+            yield name, data
 
 
 def _document(args: tuple[int, str, bytes]) -> DocumentResult:

@@ -20,14 +20,14 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench_corpus import bench_documents
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-BENCH = SHARED / "corpus" / "bench"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -37,25 +37,12 @@ def documents(limit: int | None = None):
     from corpus.normalise import normalise
     from corpus.readers import read_text
 
-    names = []
-    for archive in sorted(BENCH.glob("*.tar.gz")):
-        with tarfile.open(archive) as tar:
-            names += [(archive, m.name) for m in tar if m.isfile() and "/docs/" in m.name]
-    if limit and limit < len(names):
-        step = len(names) / limit
-        names = [names[int(i * step)] for i in range(limit)]
-    wanted = defaultdict(set)
-    for archive, name in names:
-        wanted[archive].add(name)
-    for archive in sorted(wanted):
-        with tarfile.open(archive) as tar:
-            for member in tar:
-                if member.name in wanted[archive]:
-                    try:
-                        text = normalise(read_text(tar.extractfile(member).read(), member.name).text).text
-                    except Exception:  # noqa: BLE001 - an undecodable file is not a segmenter question
-                        continue
-                    yield archive.name.removesuffix(".tar.gz"), member.name, text
+    for archive, name, data in bench_documents(limit):
+        try:
+            text = normalise(read_text(data, name).text).text
+        except Exception:  # noqa: BLE001 - an undecodable file is not a segmenter question
+            continue
+        yield archive.name.removesuffix(".tar.gz"), name, text
 
 
 def spans(tokens: list[str]) -> dict[tuple[int, int], str]:

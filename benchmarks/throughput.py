@@ -23,7 +23,6 @@ import json
 import os
 import resource
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -33,7 +32,8 @@ from pathlib import Path
 
 import psutil
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bench"
+from bench_corpus import BENCH, bench_documents
+
 STAGES = ("read", "normalise", "segment", "extract", "classify", "index", "write")
 PHASES = ("stages", "jieba", "rjieba", "workers")
 TARGETS = "targets: pipeline/jieba >= 0.6 (>= 1.0 with rjieba); 2 workers >= 1.8x one; whole corpus <= 60 s " \
@@ -46,25 +46,11 @@ def load() -> str:
 
 
 def extract(dest: Path, limit: int | None) -> list[Path]:
-    """Write the documents (``*/docs/*``) of every archive under ``dest``; with ``limit`` an evenly
-    spaced sample across the sorted member list, so every archive keeps its share."""
-    names: list[tuple[Path, str]] = []
-    for archive in sorted(BENCH.glob("*.tar.gz")):
-        with tarfile.open(archive) as tar:
-            names += [(archive, m.name) for m in tar if m.isfile() and "/docs/" in m.name]
-    if limit and limit < len(names):
-        step = len(names) / limit
-        names = [names[int(i * step)] for i in range(limit)]
-    wanted: dict[Path, set[str]] = defaultdict(set)
-    for archive, name in names:
-        wanted[archive].add(name)
-    for archive, members in wanted.items():
-        with tarfile.open(archive) as tar:
-            for member in tar:
-                if member.name in members:
-                    target = dest / member.name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(tar.extractfile(member).read())
+    """Write the documents (``*/docs/*``) of every archive, or an even sample of them, under ``dest``."""
+    for _, name, data in bench_documents(limit):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     return sorted(dest.glob("*/docs/*"))
 
 
