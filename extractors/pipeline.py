@@ -48,18 +48,12 @@ def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> L
         Names of registered components to add, in order.
     """
     ensure_extensions()
-    # Load the policy dictionary first. Segmenter.cut takes spaCy's cut(text, cut_all=...), so it
-    # stands behind spaCy's Chinese tokenizer as it is.
-    words = get_tokenizer(segmenter)
-    if segmenter == "jieba":
-        # The reference path: spaCy's own Chinese tokenizer in jieba mode, our dictionary behind it.
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        nlp.tokenizer.jieba_seg = words
-    else:
-        # spaCy's jieba mode would load jieba's own dictionary (a second, unused one) and re-derive
-        # whitespace for every token: the segmenter's words already spell the text exactly.
-        nlp = spacy.blank("zh")
-        nlp.tokenizer = SegmenterTokenizer(nlp.vocab, words)
+    words = get_tokenizer(segmenter)  # loads the policy dictionary
+    # Not spaCy's own Chinese tokenizer in jieba mode: it would load jieba's dictionary a second
+    # time and re-derive whitespace for every token (a quarter of the jieba path's cost), while the
+    # segmenter's words already spell the text exactly.
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = SegmenterTokenizer(nlp.vocab, words)
     # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
     # beyond this, process() refuses the file with a clear message instead of exhausting memory.
     nlp.max_length = MAX_CHARS

@@ -18,8 +18,7 @@ def _write_csv(store: Store, name: str, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(columns(TABLES[name]))
-        for row in store.rows(name):
-            writer.writerow(["" if v is None else v for v in row])
+        writer.writerows(store.rows(name))  # the csv module writes None as an empty field
 
 
 def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)) -> list[Path]:
