@@ -88,8 +88,8 @@ def _build_jieba() -> Segmenter:
     # jieba logs "Building prefix dict..." at DEBUG on its own stderr handler.
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
-    # The process-wide default tokenizer, so that spaCy's Chinese tokenizer (which warms up the
-    # ``jieba`` module) and our code share one dictionary load instead of building two.
+    # The process-wide default tokenizer: code calling ``jieba.lcut`` directly (or a spaCy Chinese
+    # tokenizer in jieba mode) shares this one dictionary load instead of building a second.
     tok = jieba.dt
     tok.initialize()
     tok.load_userdict(str(DICT_PATH))

@@ -323,7 +323,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Seed of the solver, for reproducible training.
     """
 
-    def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 30.0,
+    def __init__(self, *, taxonomy_path: str | Path | None = None, C: float = 50.0,
                  min_df: int = 2, word_ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] = (1, 2), cue_weight: float = 0.5,
                  cue_example_weight: float = 0.0, threshold: float = 0.25, fallback_min_proba: float = 0.55,
