@@ -74,6 +74,18 @@ def test_nlp_words_keep_policy_terms_whole(nlp):
     assert "".join(words) == "落实控辍保学和县管校聘，推进集团化办学。"
 
 
+def test_nlp_tokens_are_the_segmenters_words_whitespace_included(nlp):
+    # Both segmenters build the Doc straight from their words: whitespace runs and line breaks are
+    # tokens of their own, so every character offset of the text is a token boundary it had.
+    from corpus.segment import get_tokenizer
+
+    text = "一、总体要求\n  到2025年 ，入学率达到95%。\t(一)加强领导"
+    doc = nlp.make_doc(text)
+    segmenter = get_tokenizer(nlp.tokenizer.segmenter.name)
+    assert [t.text for t in doc] == [w for w in segmenter.cut(text) if w]
+    assert doc.text == text and not any(t.whitespace_ for t in doc)
+
+
 def test_nlp_finders_follow_a_sentence_group_changed_between_components(nlp):
     # The finders read the sentences from a list the structure component leaves beside the spans;
     # a user who edits doc.spans["sentences"] in between must still be obeyed.
