@@ -7,8 +7,9 @@ extract = the spaCy components + ``extractors.records``, classify = ``predict_th
 the RSS after 25/50/100 % of the documents, the ratio of the whole pipeline to plain ``jieba.lcut`` on
 the same normalised text (one process each; ratio = pipeline MB/s / jieba MB/s), the same with
 ``segmenter=rjieba``, and the wall time of ``pipeline.runner.run`` with 1 and 2 workers on the same
-files with the peak RSS of each worker. The machine load (``os.getloadavg``) is printed with every
-phase, since other jobs may share the CPU.
+files with the peak RSS of each worker and the CPU of the main and worker processes, and (phase
+``contention``) the CPU per document of one worker alone against two at once. The machine load
+(``os.getloadavg``) is printed with every phase, since other jobs may share the CPU.
 
     .venv/bin/python benchmarks/throughput.py                    # whole corpus, every phase
     .venv/bin/python benchmarks/throughput.py --limit 400        # an even sample of 400 documents
@@ -35,7 +36,7 @@ import psutil
 from bench_corpus import BENCH, bench_documents
 
 STAGES = ("read", "normalise", "segment", "extract", "classify", "index", "write")
-PHASES = ("stages", "jieba", "rjieba", "workers")
+PHASES = ("stages", "jieba", "rjieba", "workers", "contention")
 TARGETS = "targets: pipeline/jieba >= 0.6 (>= 1.0 with rjieba); 2 workers >= 1.8x one; whole corpus <= 60 s " \
           "with 2 workers; peak RSS per worker <= 600 MB, not growing"
 
@@ -228,7 +229,13 @@ def _runner_child(root: Path, n_workers: int) -> dict:
     return {"workers": n_workers, "seconds": seconds, "files": summary.found, "errors": summary.errors,
             "docs_per_s": summary.found / seconds, "rss_mb": sampler.summary(),
             "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3,
+            "parent_cpu_s": _cpu(resource.RUSAGE_SELF), "workers_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
             "load_before": before, "load_after": load()}
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_workers(root: Path, n_workers: int) -> dict:
@@ -250,6 +257,63 @@ def report_stages(r: dict) -> None:
     for name, s in r["components"].items():
         print(f"    {name:<24} {s:8.2f} s")
     print("  RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in r["rss_mb"].items()))
+
+
+def _cpu_in_process(files: list[Path], config, conn) -> None:
+    """Child: CPU seconds of ``process`` over ``files`` (and of a pure-Python control loop)."""
+    from pipeline.process import process
+
+    start = time.thread_time()
+    for i, f in enumerate(files):
+        process(f, str(i), config)
+    work = time.thread_time() - start
+    start, total, table = time.thread_time(), 0, {}
+    for i in range(3_000_000):
+        total += i * i % 7
+        table[i % 1000] = total
+    conn.send((work, time.thread_time() - start))
+    conn.close()
+
+
+def run_contention(files: list[Path]) -> dict:
+    """CPU per document when one worker runs alone and when two run at once, in processes forked
+    from a loaded parent as ``runner.run`` makes them. A pure-Python loop is the control: it shows
+    what the two CPUs give to work that does not touch memory."""
+    import multiprocessing
+
+    from pipeline.config import Config
+    from pipeline.process import warm_up
+
+    config = Config()
+    warm_up(config)
+    context = multiprocessing.get_context("fork")
+    halves = [files[0::2], files[1::2]]
+
+    def start(half):
+        parent, child = context.Pipe()
+        proc = context.Process(target=_cpu_in_process, args=(half, config, child))
+        proc.start()
+        return proc, parent
+
+    alone = []
+    for half in halves:
+        proc, conn = start(half)
+        alone.append(conn.recv())
+        proc.join()
+    running = [start(half) for half in halves]
+    together = [conn.recv() for _, conn in running]
+    for proc, _ in running:
+        proc.join()
+    n = len(files)
+    out = {
+        "docs": n,
+        "alone_cpu_s": sum(w for w, _ in alone), "together_cpu_s": sum(w for w, _ in together),
+        "control_alone_s": sum(c for _, c in alone), "control_together_s": sum(c for _, c in together),
+        "load": load(),
+    }
+    out["slowdown"] = out["together_cpu_s"] / out["alone_cpu_s"] - 1
+    out["control_slowdown"] = out["control_together_s"] / out["control_alone_s"] - 1
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,11 +364,19 @@ def main(argv: list[str] | None = None) -> int:
                                   for v in r["rss_mb"].values())
                 print(f"\nrunner.run, {n} worker(s): {r['seconds']:.1f} s wall, {r['docs_per_s']:.1f} docs/s, "
                       f"{size / r['seconds']:.3f} MB/s, {r['errors']} errors  [{r['load_before']} -> {r['load_after']}]"
+                      f"\n  CPU: main process {r['parent_cpu_s']:.1f} s, worker processes "
+                      f"{r['workers_cpu_s']:.1f} s"
                       f"\n  RSS MB per process, peak (at 25/50/100 % of the run): {peaks}")
             if len(runs) > 1:
                 print(f"speed-up {runs[0]['workers']} -> {runs[-1]['workers']} workers: "
                       f"{runs[0]['seconds'] / runs[-1]['seconds']:.2f}x (target >= 1.8x)")
             results["workers"] = runs
+        if "contention" in phases:
+            c = results["contention"] = run_contention(files)
+            print(f"\nper-document CPU in process(), {c['docs']} docs: one worker alone "
+                  f"{1000 * c['alone_cpu_s'] / c['docs']:.1f} ms, two workers at once "
+                  f"{1000 * c['together_cpu_s'] / c['docs']:.1f} ms ({c['slowdown']:+.0%}); "
+                  f"pure-Python control loop {c['control_slowdown']:+.0%}  [{c['load']}]")
     for key in ("jieba_stages", "rjieba_stages"):
         results.get(key, {}).pop("_texts", None)
     if args.json:

@@ -50,8 +50,8 @@ def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> L
     ensure_extensions()
     words = get_tokenizer(segmenter)  # loads the policy dictionary
     # Not spaCy's own Chinese tokenizer in jieba mode: it would load jieba's dictionary a second
-    # time and re-derive whitespace for every token (a quarter of the jieba path's cost), while the
-    # segmenter's words already spell the text exactly.
+    # time and re-derive whitespace for every token, while the segmenter's words already spell the
+    # text exactly. Both segmenters therefore build the Doc the same way.
     nlp = spacy.blank("zh")
     nlp.tokenizer = SegmenterTokenizer(nlp.vocab, words)
     # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
