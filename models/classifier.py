@@ -39,6 +39,7 @@ from sklearn.utils.validation import check_is_fitted
 from corpus import errors
 from corpus.segment import tokens
 from corpus.structure import heading_of
+from models import DEFAULT_MODEL  # defined in the package, so the runner reads it without sklearn
 from models.keywords import CueCounter
 from models.taxonomy import load_taxonomy
 
@@ -602,7 +603,6 @@ def _check_known(labels: Sequence[str], known: Sequence[str], kind: str, source:
 
 
 # -- persistence (skops, never pickle) ------------------------------------------------------------
-DEFAULT_MODEL = Path(__file__).with_name("theme_model.skops")
 
 # Every non-builtin type a saved ThemeClassifier holds; load_model refuses files holding others.
 TRUSTED_TYPES: list[str] = [

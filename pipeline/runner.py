@@ -3,6 +3,7 @@ in worker processes, and stream results into a temporary copy of the store that 
 previous output only when the run is complete (an interrupted run leaves the old output intact)."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -144,8 +145,6 @@ def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
         return True
     if size != f.size or not digest:
         return False
-    import hashlib
-
     try:
         return hashlib.sha1(f.path.read_bytes()).hexdigest() == digest
     except OSError:
@@ -168,16 +167,31 @@ def check_config(config: Config) -> None:
 
 
 def config_fingerprint(config: Config) -> str:
-    """What decides a file's output besides its bytes: the settings and the zhengce version."""
+    """What decides a file's output besides its bytes: the settings, the zhengce version and the
+    content of the model and taxonomy files (a model retrained in place must reclassify)."""
     import dataclasses
     import json
     from importlib.metadata import PackageNotFoundError, version
+
+    from models import DEFAULT_MODEL
+    from models.taxonomy import DEFAULT_TAXONOMY
 
     try:
         release = version("zhengce")
     except PackageNotFoundError:
         release = "dev"
-    return json.dumps({"version": release, **dataclasses.asdict(config)}, sort_keys=True)
+    files = {}
+    if config.classify:
+        files = {"model_sha1": config.model or DEFAULT_MODEL, "taxonomy_sha1": config.taxonomy or DEFAULT_TAXONOMY}
+    digests = {key: _file_sha1(Path(path)) for key, path in files.items()}
+    return json.dumps({"version": release, **dataclasses.asdict(config), **digests}, sort_keys=True)
+
+
+def _file_sha1(path: Path) -> str:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""  # no such file: check_config has refused a missing custom one already
 
 
 def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> Iterator[DocumentResult]:

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.config import Config
 from pipeline.runner import RunSummary, run
 from pipeline.store import DB_NAME, TABLES, Store
 
@@ -142,6 +143,34 @@ def test_incremental_config_change_reprocesses_everything(done):
     assert f"processed 0, unchanged {first.found}" in same.output
     back = _run(folder, out)  # back to the default threshold: everything again
     assert back.processed == first.found
+
+
+def test_incremental_taxonomy_edited_in_place_reprocesses_everything(samples_dir, tmp_path):
+    # Same settings, same path, other content: the themes may differ, so nothing is "unchanged".
+    from models.taxonomy import DEFAULT_TAXONOMY
+
+    folder, out, taxonomy = tmp_path / "docs", tmp_path / "out", tmp_path / "themes.toml"
+    shutil.copytree(samples_dir, folder)
+    shutil.copyfile(DEFAULT_TAXONOMY, taxonomy)
+    config = Config(taxonomy=str(taxonomy))
+    first = _run(folder, out, config=config)
+    assert _run(folder, out, config=config).processed == 0
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n# edited by the user\n", encoding="utf-8")
+    assert _run(folder, out, config=config).processed == first.found
+
+
+def test_incremental_fingerprint_follows_the_model_files_content(tmp_path):
+    from pipeline.runner import config_fingerprint
+
+    model = tmp_path / "model.skops"
+    model.write_bytes(b"first training")
+    before = config_fingerprint(Config(model=str(model)))
+    assert config_fingerprint(Config(model=str(model))) == before
+    model.write_bytes(b"retrained in place")
+    assert config_fingerprint(Config(model=str(model))) != before
+    unclassified = config_fingerprint(Config(model=str(model), classify=False))
+    model.write_bytes(b"retrained again")  # without classification the model does not matter
+    assert config_fingerprint(Config(model=str(model), classify=False)) == unclassified
 
 
 def test_incremental_interrupted_run_keeps_the_previous_output(done, monkeypatch):
