@@ -62,10 +62,14 @@ _BARE_NEXT = re.compile(
 )
 _NOT_YUAN_WORD = re.compile(r"[化素旦宵件首帅老朝音]")
 
+_NEGATED = r"不(?:得|应当|应|能|宜|可)?"
 _PREFIX_QUAL = [
-    (re.compile(r"(?:不足|不到|不超过|不高于|低于|少于|至多|最高不超过|最多不超过)$"), "less_than"),
+    # Negated bounds first: 不少于 ends in 少于 but means "at least", 不得超过 ends in 超过.
+    (re.compile(rf"{_NEGATED}(?:少于|低于)$|(?:至少|最低|最少)$"), "more_than"),
+    (re.compile(rf"(?:最高|最多)?{_NEGATED}(?:超过|高于|多于)$"), "less_than"),
+    (re.compile(r"(?:不足|不到|低于|少于|至多)$"), "less_than"),
     (re.compile(r"(?:大约|约为|约|将近|接近|近|大概)$"), "approx"),
-    (re.compile(r"(?:逾|超过|超|多于|高于|不少于|不低于)$"), "more_than"),
+    (re.compile(r"(?:逾|超过|超|多于|高于)$"), "more_than"),
 ]
 # 最高奖励50万元, 最多补助: the cap word may stand a few characters before the number.
 _CAP = re.compile(r"(?:最高|最多|上限|封顶|不超过)[^,，;；。]{0,6}$")
@@ -89,6 +93,8 @@ _AGGREGATE = re.compile(
 _THRESHOLD_AFTER = re.compile(
     r"^(?:(?:及|或)?(?:以上|以下|以内|以外)(?:的|者|之|企业|项目|单位|工程|规模|家庭|家户|人员|个人))|^者"
 )
+# 违法经营额不足1万元的，… / 损失超过2000元的，按…: the amount is the condition of a rule, not money paid.
+_CONDITION_AFTER = re.compile(r"^(?:及|或)?(?:以上|以下|以内)?[^,，;；。的]{0,10}的[,，;；]")
 _PER_UNIT = re.compile(
     r"每(?:生|人|名|位|户|所|个|校|园|班|座|间|平方米|亩|辆|床|月|天|日|学年|学期|课时|小时|次|件|项|套|台)|"
     r"生均|人均|户均|校均|标准(?:为|是|提高到?|提升到?|调整为|调至|达到|不低于|不超过)?$"
@@ -197,7 +203,7 @@ def _excluded(clause_before: str, clause: str, after: str) -> str:
         return "aggregate"
     if _INSURED.search(clause_before):
         return "sum insured"
-    if _THRESHOLD_AFTER.match(after):
+    if _THRESHOLD_AFTER.match(after) or _CONDITION_AFTER.match(after):
         return "threshold"
     return ""
 
@@ -241,7 +247,8 @@ def find_funding(sentence: str) -> list[FundingMatch]:
         if why:
             LOGGER.debug("not funding (%s): %r", why, m.group(0))
             continue
-        amount = _value(m.group("num"), m.group("mag") or m.group("mag2"))
+        # 1万至2万元 shares the magnitude; 1000元至1万元 does not (its first number has its unit).
+        amount = _value(m.group("num"), m.group("mag") or (None if m.group("unit1") else m.group("mag2")))
         if amount is None or amount <= 0:
             continue
         amount_max = None

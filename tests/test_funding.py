@@ -52,6 +52,9 @@ def test_funding_reads_amounts(sentence: str, amount: float) -> None:
         ("每所学校补助不足10万元", "less_than"),
         ("奖补资金控制在20万元以内", "less_than"),
         ("每个项目补助200万元以下", "less_than"),
+        ("每年投入不少于1000万元用于教师培训", "more_than"),  # 不少于 ends in 少于 but is "at least"
+        ("农村教师生活补助每人每月不低于500元", "more_than"),
+        ("单项奖励金额不得超过五千元", "less_than"),  # 不得超过 ends in 超过 but is "at most"
         ("投入2031万元", "exact"),
     ],
 )
@@ -70,6 +73,7 @@ def test_funding_cap_covers_a_list() -> None:
         ("每年筹措1-2亿元用于学前教育", 1e8, 2e8),
         ("安排1至2亿元支持薄弱学校改造", 1e8, 2e8),
         ("给予1万元至5万元奖励", 1e4, 5e4),
+        ("给予1000元至1万元的奖励", 1e3, 1e4),  # the first number has its own 元: no 万 borrowed
     ],
 )
 def test_funding_ranges_keep_both_bounds(sentence: str, low: float, high: float) -> None:
@@ -161,6 +165,7 @@ def test_funding_offsets_point_at_mention() -> None:
         "全年减轻企业负担5000多亿元",  # tax and fee cuts
         "新增减税降费超过2.5万亿元",
         "处1万元以上5万元以下罚款",  # fines
+        "违法经营额不足1万元的，并处1万元以上5万元以下的罚款",  # the condition of a rule
         "处负责人新台币六万元以上六十万元以下罚锾",
         "国内生产总值超过90万亿元",  # economic aggregates
         "数字经济核心产业规模达到4000亿元",
@@ -174,6 +179,16 @@ def test_funding_offsets_point_at_mention() -> None:
 )
 def test_funding_rejects_what_is_not_money_spent(sentence: str) -> None:
     assert find_funding(sentence) == []
+
+
+def test_funding_negated_bound_stays_in_the_mention() -> None:
+    assert [f.mention for f in find_funding("每年投入不少于1000万元,最高不超过300万元")] == [
+        "不少于1000万元", "最高不超过300万元"]
+
+
+def test_funding_conditions_of_a_rule_are_not_the_money_paid() -> None:
+    found = find_funding("水毁损失超过2000元不足4000元的，按照2000元补偿")
+    assert [(f.amount_yuan, f.qualifier) for f in found] == [(2000, "exact")] and found[0].start > 15
 
 
 def test_funding_keeps_level_and_drops_increase() -> None:
