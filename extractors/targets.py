@@ -115,6 +115,9 @@ _COMP_BEFORE = [
     (re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,8}$|(?:超过|高于|多于)[^,，;；。]{0,30}[的之]$|(?:超过|突破|逾|高于|多于)$"),
      ">="),
     (re.compile(r"(?:约|(?<!最)近|大约)$"), "~"),
+    # 不满十六周岁 is under 16 (the comparators stop at <=); 年满十八周岁, 工作满10年: at least.
+    (re.compile(r"(?:不满|未满)$"), "<="),
+    (re.compile(r"(?<!每)满$"), ">="),  # 每满5年 is an interval, not a minimum
 ]
 _STANDING = re.compile(rf"{_NEG}(?:超过|多于|高于|少于|低于){_GAP}|(?:至少|最少|最多|最高)[\u4e00-\u9fff]{{0,8}}$|"
                        r"(?:不足|不到|低于|少于)$")
@@ -389,7 +392,9 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     signals = "".join("□" if flag else ch for ch, flag in zip(text, mask)) if any(mask) else text
     clauses = _clauses(text)
     deadlines = _deadlines(text, mask, doc_year)
-    planned = bool(plan_period and (doc_year is None or doc_year <= plan_period[1]))
+    if plan_period and doc_year and plan_period[1] < doc_year:
+        plan_period = None  # a plan that ended before the document was written dates none of its goals
+    planned = bool(plan_period)
     quantities = _quantities(text, signals, mask, clauses, deadlines, planned, doc_year)
     rows: dict[tuple[int, int], TargetMatch] = {}
     used: set[int] = set()

@@ -97,6 +97,21 @@ def test_targets_keep_first_of_several_numbers() -> None:
     assert (t.value, t.deadline_year) == (23, 2020)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "comparator"),
+    [("凡年满六周岁的儿童", ">="), ("连续工作满10年的教师", ">="), ("不满十六周岁的未成年人", "<="),
+     ("被吊销证书未满3年的", "<="), ("每满5年的予以固定", "=")],
+)
+def test_targets_full_years_are_bounds(sentence: str, comparator: str) -> None:
+    assert _one(sentence).comparator == comparator
+
+
+def test_targets_plan_that_ended_before_the_document_dates_nothing() -> None:
+    # A 2021 project guide citing the 2006-2020 outline: its goals are not due in 2020.
+    assert _one("攻克关键技术3项以上", doc_year=2019, plan_period=(2006, 2020)).deadline_year == 2020
+    assert _one("攻克关键技术3项以上", doc_year=2021, plan_period=(2006, 2020)).deadline_year is None
+
+
 def test_targets_range_keeps_both_bounds() -> None:
     t = _one("今年发展的主要预期目标是:国内生产总值增长6.5%-7%", doc_year=2016)
     assert (t.value, t.value_max, t.deadline_year) == (6.5, 7, 2016)
