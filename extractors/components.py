@@ -7,6 +7,7 @@ Doc and keep the record's fields as a plain dict in ``span._.value``.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Iterable
 
 from spacy.language import Language
@@ -37,6 +38,8 @@ def _fields(match, origin: dict) -> dict:
 
 
 SENTENCES_KEY = "zhengce.sentences"
+# A sentence under 第X条 is part of a law or regulation's text: its numbers are norms.
+_ARTICLE = re.compile(r"第 ?[一二三四五六七八九十百零〇\d]+ ?条")
 
 
 def sentence_values(doc: Doc) -> list[tuple[int, int, dict]]:
@@ -204,7 +207,8 @@ class TargetsComponent(SentenceFinder):
         doc_year, plan_period = doc._.doc_year, doc._.plan_period
         for start, end, origin in sentence_values(doc):
             try:
-                found, reported = find_targets(text[start:end], doc_year=doc_year, plan_period=plan_period)
+                found, reported = find_targets(text[start:end], doc_year=doc_year, plan_period=plan_period,
+                                               normative=bool(_ARTICLE.search(origin["section"] or "")))
             except Exception:
                 LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue

@@ -253,7 +253,7 @@ def _comparator(before: str, after: str) -> str:
 
 def _quantities(text: str, signals: str, mask: bytearray, clauses: list[tuple[int, int]],
                 deadlines: list[tuple[int, int | None, bool]], planned: bool,
-                doc_year: int | None = None) -> list[_Qty]:
+                doc_year: int | None = None, normative: bool = False) -> list[_Qty]:
     out: list[_Qty] = []
     deadline_pos = [d[0] for d in deadlines if d[0] >= 0]
     # A goal dated after the document's own year (到2023年…累计建成) is not a report of the past.
@@ -317,7 +317,10 @@ def _quantities(text: str, signals: str, mask: bytearray, clauses: list[tuple[in
         future = bool(future_pos) and (future_pos[0] < s or any(clauses[ci][0] <= p < clauses[ci][1] for p in future_pos))
         report = bool(_REPORT.search(before)) and not future or looks_back
         hedge = bool(_HEDGE_AFTER.match(after)) and not m.group("q")
-        target = not looks_back and (strong or ((rule or dated or hedge) and not report) or (
+        # In a law's article an unmarked number in digits is a norm (服务期为5年), not a report;
+        # numerals in words there are mostly ages, counts of times and sanctions: left as they were.
+        norm = normative and not is_cn
+        target = not looks_back and (strong or ((rule or dated or hedge or norm) and not report) or (
             planned and bool(_CHANGE.search(before)) and not _REPORT.search(signals, max(0, s - 150), s)))
         out.append(_Qty(s, m.end(), value, value_max, unit, _comparator(before, after), target,
                         rule and not dated))
@@ -357,7 +360,7 @@ _DURATION_UNITS = {"年", "个月", "天", "日", "个工作日", "工作日", "
 
 
 def find_targets(sentence: str, *, doc_year: int | None = None,
-                 plan_period: tuple[int, int] | None = None,
+                 plan_period: tuple[int, int] | None = None, normative: bool = False,
                  ) -> tuple[list[TargetMatch], list[IndicatorMatch]]:
     """Split the numbers of one sentence into targets the policy sets and indicators it reports.
 
@@ -371,6 +374,9 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
         The document's plan period (see :func:`find_plan_period`); its end year becomes the
         deadline of goals stated without one. Standing rules (thresholds, frequencies, quotas)
         and relative durations (用3年时间) get none.
+    normative : bool
+        The sentence is an article of a law or regulation (第X条): a number it states without a
+        sign of reporting (已, 累计, 截至 ...) is a norm it sets (服务期为5年), not a reported fact.
 
     Returns
     -------
@@ -395,7 +401,7 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     if plan_period and doc_year and plan_period[1] < doc_year:
         plan_period = None  # a plan that ended before the document was written dates none of its goals
     planned = bool(plan_period)
-    quantities = _quantities(text, signals, mask, clauses, deadlines, planned, doc_year)
+    quantities = _quantities(text, signals, mask, clauses, deadlines, planned, doc_year, normative)
     rows: dict[tuple[int, int], TargetMatch] = {}
     used: set[int] = set()
     indicators: list[IndicatorMatch] = []

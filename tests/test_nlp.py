@@ -103,3 +103,14 @@ def test_nlp_finders_follow_a_sentence_group_changed_between_components(nlp):
     assert [t._.value["deadline_year"] for t in doc.spans["targets"]] == [2025]
     assert [m.text for m in extractors.records(doc, "d").measures] == [
         s._.value["text"] for s in doc.spans["sentences"]]
+
+
+def test_nlp_targets_read_a_laws_articles_as_norms(nlp):
+    # The targets component tells find_targets when a sentence sits under 第X条.
+    from extractors import records
+
+    found = records(nlp("某市教育督导条例\n第一章 总则\n第五条 兼职督学的任期为3年，可以连续聘任。\n"
+                        "第六条 本市共有督学50名。"), "law")
+    assert [(t.value, t.unit) for t in found.targets] == [(3, "年")]
+    assert [(i.value, i.unit) for i in found.indicators] == [(50, "名")]
+

@@ -106,6 +106,16 @@ def test_targets_full_years_are_bounds(sentence: str, comparator: str) -> None:
     assert _one(sentence).comparator == comparator
 
 
+def test_targets_numbers_in_a_laws_article_are_norms_not_reports() -> None:
+    targets, indicators = find_targets("兼职督学的任期为3年", normative=True)
+    assert [(t.value, t.unit) for t in targets] == [(3, "年")] and indicators == []
+    targets, indicators = find_targets("兼职督学的任期为3年")  # outside a law: as before
+    assert targets == [] and [(i.value, i.unit) for i in indicators] == [(3, "年")]
+    # A sign of reporting still makes a report, even in an article.
+    targets, indicators = find_targets("截至2020年底已建成学校50所", normative=True)
+    assert targets == [] and [i.value for i in indicators] == [50]
+
+
 def test_targets_plan_that_ended_before_the_document_dates_nothing() -> None:
     # A 2021 project guide citing the 2006-2020 outline: its goals are not due in 2020.
     assert _one("攻克关键技术3项以上", doc_year=2019, plan_period=(2006, 2020)).deadline_year == 2020
