@@ -103,6 +103,9 @@ def test_funding_currencies(sentence: str, currency: str) -> None:
         "农村教师生活补助每人每月不低于500元",
         "对获得省科学技术最高奖的个人,给予每人300万元奖励",
         "居民医保人均财政补助标准增加30元",
+        "对新认定的国家级孵化器给予每家最高500万元扶持",  # per recipient: never summed with totals
+        "给予一次性奖补,单个企业最高300万元",
+        "资助强度约为300万元/项",
     ],
 )
 def test_funding_flags_per_unit_standards(sentence: str) -> None:
