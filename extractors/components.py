@@ -186,7 +186,9 @@ class FundingComponent(SentenceFinder):
     def find(self, doc: Doc, text: str):
         from extractors.funding import find_funding
 
-        return find_funding(text)
+        # A Taiwan document's bare 元 is New Taiwan dollars (the region is set by document_meta).
+        taiwan = getattr(doc._.region, "province", "") == "台湾省"
+        return find_funding(text, default_currency="TWD" if taiwan else "CNY")
 
 
 class TargetsComponent(SentenceFinder):

@@ -209,13 +209,16 @@ def _excluded(clause_before: str, clause: str, after: str) -> str:
     return ""
 
 
-def find_funding(sentence: str) -> list[FundingMatch]:
+def find_funding(sentence: str, *, default_currency: str = "CNY") -> list[FundingMatch]:
     """Find funding amounts in one sentence.
 
     Parameters
     ----------
     sentence : str
         One sentence of normalised simplified text (full-width digits are tolerated).
+    default_currency : str
+        The currency of a bare 元 with no currency word near it: "CNY", or "TWD" in a Taiwan
+        document, where 元 means New Taiwan dollars.
 
     Returns
     -------
@@ -269,7 +272,7 @@ def find_funding(sentence: str) -> list[FundingMatch]:
             currency = _CURRENCY.get(cur_word, "")
         if not currency:
             cm = re.search(r"新台币|新臺幣|港币|港元|美元", clause_before)
-            currency = _CURRENCY[cm.group(0)] if cm else "CNY"
+            currency = _CURRENCY[cm.group(0)] if cm else default_currency
         per_unit = bool(_PER_UNIT.search(clause_before) or _PER_UNIT_AFTER.match(after))
         s, e = start - pre_n, end + post_n
         out.append(FundingMatch(

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from extractors.funding import FundingMatch, find_funding
 
 
-def _one(sentence: str) -> FundingMatch:
-    found = find_funding(sentence)
+def _one(sentence: str, **options) -> FundingMatch:
+    found = find_funding(sentence, **options)
     assert len(found) == 1, found
     return found[0]
 
@@ -182,6 +182,12 @@ def test_funding_offsets_point_at_mention() -> None:
 )
 def test_funding_rejects_what_is_not_money_spent(sentence: str) -> None:
     assert find_funding(sentence) == []
+
+
+def test_funding_bare_yuan_takes_the_documents_currency() -> None:
+    assert _one("补助每校最高三百万元", default_currency="TWD").currency == "TWD"
+    assert _one("补助每校最高三百万元").currency == "CNY"
+    assert _one("补助每校最高美元三百万元", default_currency="TWD").currency == "USD"
 
 
 def test_funding_negated_bound_stays_in_the_mention() -> None:

@@ -114,3 +114,11 @@ def test_nlp_targets_read_a_laws_articles_as_norms(nlp):
     assert [(t.value, t.unit) for t in found.targets] == [(3, "年")]
     assert [(i.value, i.unit) for i in found.indicators] == [(50, "名")]
 
+
+def test_nlp_funding_in_a_taiwan_document_is_in_new_taiwan_dollars(nlp):
+    from extractors import records
+
+    found = records(nlp("偏远地区学校教育发展条例\n中华民国一百零六年十二月六日总统令制定公布\n"
+                        "第三条 补助每校最高三百万元。"), "tw")
+    assert (found.province, [f.currency for f in found.funding]) == ("台湾省", ["TWD"])
+
