@@ -2,7 +2,8 @@
 
 ``find_targets("到2027年,全省30%左右的县实现优质均衡")`` gives one :class:`TargetMatch` (deadline
 2027, value 30, unit %, comparator ~).  Modality decides: 确保/力争/不低于/至少/到…年 make a target,
-已/累计/先后/达 a reported :class:`IndicatorMatch`.  Years, dates, document and article numbers,
+已/累计/先后/达 a reported :class:`IndicatorMatch`; in a law's article (``normative``) a number
+without such a sign is a norm, so a target.  Years, dates, document and article numbers,
 list markers and money that :func:`extractors.funding.find_funding` claims are neither.
 """
 from __future__ import annotations
