@@ -111,6 +111,8 @@ def test_targets_numbers_in_a_laws_article_are_norms_not_reports() -> None:
     assert [(t.value, t.unit) for t in targets] == [(3, "年")] and indicators == []
     targets, indicators = find_targets("兼职督学的任期为3年")  # outside a law: as before
     assert targets == [] and [(i.value, i.unit) for i in indicators] == [(3, "年")]
+    # Sanctions are not norms a policy sets, like fines.
+    assert find_targets("责令停业整顿1个月至3个月", normative=True) == ([], [])
     # A sign of reporting still makes a report, even in an article.
     targets, indicators = find_targets("截至2020年底已建成学校50所", normative=True)
     assert targets == [] and [i.value for i in indicators] == [50]
