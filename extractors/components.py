@@ -57,6 +57,11 @@ def sentence_values(doc: Doc) -> list[tuple[int, int, dict]]:
     return [(span.start_char, span.end_char, span._.sentence) for span in group]
 
 
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
     if overwrite or key not in doc.spans:
         doc.spans[key] = spans
@@ -206,11 +211,23 @@ class TargetsComponent(SentenceFinder):
         targets: list[Span] = []
         indicators: list[Span] = []
         text = doc_text(doc)
+        from extractors.targets import GOALS_LEAD
+
         doc_year, plan_period = doc._.doc_year, doc._.plan_period
+        lead_year, paragraph_end = None, -1  # 到2025年，…。 dates the goals after it in its paragraph
         for start, end, origin in sentence_values(doc):
+            if start >= paragraph_end:
+                lead_year = None
+            lead = GOALS_LEAD.match(text, start, end)
+            if lead and (doc_year is None or int(lead.group(1)) >= doc_year):
+                lead_year, paragraph_end = int(lead.group(1)), _line_end(text, start)
+                context = None  # the lead sentence dates its own goals
+            else:
+                context = lead_year
             try:
                 found, reported = find_targets(text[start:end], doc_year=doc_year, plan_period=plan_period,
-                                               normative=bool(_ARTICLE.search(origin["section"] or "")))
+                                               normative=bool(_ARTICLE.search(origin["section"] or "")),
+                                               lead_year=context)
             except Exception:
                 LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue

@@ -96,7 +96,7 @@ _REPORT = re.compile(
 )
 _YOY = re.compile(r"(?:比|较|同比)(?:上年|去年|上一年|前一年|年初|上年度)?[^,，;；。、]{0,4}"
                   r"(?:增加|增长|提高|多|减少|下降|增|减|扩大)了?$")
-_NOT_A_RULE = re.compile(r"罚款|罚金|罚锾|罚鍰|违法所得|施行|生效|有效期|停业整顿|暂扣|拘留|徒刑")
+_NOT_A_RULE = re.compile(r"罚款|罚金|罚锾|罚鍰|违法所得|施行|生效|有效期|停业整顿|暂扣|徒刑")
 _HEDGE_AFTER = re.compile(r"^(?:及以上|以上|左右|以下|以内|之内|内)")
 _THRESHOLD_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:及以上|以上|以下|及以下)(?:的|[\u4e00-\u9fff])")
 _ALLOC_AFTER = re.compile(r"^(?:的比例)?[\u4e00-\u9fff]{0,2}?(?:分配|用于|安排|划拨|定向|统筹|返还|留给|计入|纳入|"
@@ -360,8 +360,13 @@ _MAY_HOLD_TARGET = re.compile(
 _DURATION_UNITS = {"年", "个月", "天", "日", "个工作日", "工作日", "小时"}
 
 
+# A sentence opening a goals paragraph: 到2025年，… / 力争到2030年底，…
+GOALS_LEAD = re.compile(r"\s*(?:[一二三四五六七八九十\d]+[、.)）]\s*)?(?:力争|争取|计划)?(?:到|至)((?:19|20)\d\d) ?年(?:底|末)?[,，]")
+
+
 def find_targets(sentence: str, *, doc_year: int | None = None,
                  plan_period: tuple[int, int] | None = None, normative: bool = False,
+                 lead_year: int | None = None,
                  ) -> tuple[list[TargetMatch], list[IndicatorMatch]]:
     """Split the numbers of one sentence into targets the policy sets and indicators it reports.
 
@@ -378,6 +383,9 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     normative : bool
         The sentence is an article of a law or regulation (第X条): a number it states without a
         sign of reporting (已, 累计, 截至 ...) is a norm it sets (服务期为5年), not a reported fact.
+    lead_year : int, optional
+        The year of a goals paragraph this sentence continues (到2025年，…。全省毛入园率达到92%): it
+        dates the sentence's goals that name no year, before the plan period does.
 
     Returns
     -------
@@ -401,7 +409,7 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     deadlines = _deadlines(text, mask, doc_year)
     if plan_period and doc_year and plan_period[1] < doc_year:
         plan_period = None  # a plan that ended before the document was written dates none of its goals
-    planned = bool(plan_period)
+    planned = bool(plan_period) or lead_year is not None
     quantities = _quantities(text, signals, mask, clauses, deadlines, planned, doc_year, normative)
     rows: dict[tuple[int, int], TargetMatch] = {}
     used: set[int] = set()
@@ -431,8 +439,8 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
             if di not in used:
                 first = min(ci, _clause_of(clauses, _pos(deadlines[di])))
             used.add(di)
-        elif plan_period and not q.rule and q.unit not in _DURATION_UNITS:
-            year = plan_period[1]
+        elif (lead_year or plan_period) and not q.rule and q.unit not in _DURATION_UNITS:
+            year = lead_year or plan_period[1]
         s, e = _span(text, clauses, first, ci)
         if (s, e) in rows:
             continue

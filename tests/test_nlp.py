@@ -122,3 +122,16 @@ def test_nlp_funding_in_a_taiwan_document_is_in_new_taiwan_dollars(nlp):
                         "第三条 补助每校最高三百万元。"), "tw")
     assert (found.province, [f.currency for f in found.funding]) == ("台湾省", ["TWD"])
 
+
+def test_nlp_goals_paragraph_dates_the_sentences_after_its_lead(nlp):
+    from extractors import records
+
+    plan = ("某省学前教育发展行动计划\n二、主要目标\n到2025年，全省学前教育普及水平进一步提高。"
+            "全省学前三年毛入园率达到92%以上，普惠性幼儿园覆盖率达到85%。\n三、主要措施\n到2030年，建成"
+            "覆盖城乡的学前教育公共服务体系。\n各地落实学前教育投入。")
+    found = records(nlp(plan), "plan")
+    assert {t.value: t.deadline_year for t in found.targets if t.value} == {92: 2025, 85: 2025}
+    # A report's look back (到2020年 in a 2021 summary) dates nothing after it.
+    report = records(nlp("某县2021年工作总结\n到2020年，全县学前教育基本普及。全县毛入园率达到92%。"), "report")
+    assert [t.deadline_year for t in report.targets if t.value == 92] == [None]
+

@@ -118,6 +118,12 @@ def test_targets_numbers_in_a_laws_article_are_norms_not_reports() -> None:
     assert targets == [] and [i.value for i in indicators] == [50]
 
 
+def test_targets_lead_year_dates_goals_without_their_own_year() -> None:
+    assert _one("全省学前三年毛入园率达到92%以上", lead_year=2025).deadline_year == 2025
+    assert _one("到2027年,全省学前三年毛入园率达到92%以上", lead_year=2025).deadline_year == 2027
+    assert _one("全省学前三年毛入园率达到92%以上", lead_year=2025, plan_period=(2021, 2030)).deadline_year == 2025
+
+
 def test_targets_plan_that_ended_before_the_document_dates_nothing() -> None:
     # A 2021 project guide citing the 2006-2020 outline: its goals are not due in 2020.
     assert _one("攻克关键技术3项以上", doc_year=2019, plan_period=(2006, 2020)).deadline_year == 2020
