@@ -124,6 +124,17 @@ def test_targets_lead_year_dates_goals_without_their_own_year() -> None:
     assert _one("全省学前三年毛入园率达到92%以上", lead_year=2025, plan_period=(2021, 2030)).deadline_year == 2025
 
 
+@pytest.mark.parametrize(
+    ("sentence", "metric"),
+    [("确保全省学前三年毛入园率达到92%", "全省学前三年毛入园率"),
+     ("民政部门应当自受理申请之日起二十日内作出决定", "民政部门自受理申请之日起"),  # 应当 goes whole
+     ("取得相应准驾车型驾驶证并具有3年以上驾驶经历", "相应准驾车型驾驶证并具有"),  # 相应 stays a word
+     ("全县教师使用率要达到95%", "全县教师使用率")],
+)
+def test_targets_metric_drops_modals_but_not_words_holding_them(sentence: str, metric: str) -> None:
+    assert _one(sentence).metric == metric
+
+
 def test_targets_plan_that_ended_before_the_document_dates_nothing() -> None:
     # A 2021 project guide citing the 2006-2020 outline: its goals are not due in 2020.
     assert _one("攻克关键技术3项以上", doc_year=2019, plan_period=(2006, 2020)).deadline_year == 2020
