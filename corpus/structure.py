@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from corpus.records import Heading, Sentence
 
-__all__ = ["MAX_SENTENCE", "SECTION_JOIN", "Structure", "heading_of", "is_measure", "parse", "split_sentences"]
+__all__ = ["MAX_SENTENCE", "SECTION_JOIN", "Structure", "heading_of", "in_article", "is_measure", "parse",
+           "split_sentences"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -89,6 +90,15 @@ def heading_of(section: str) -> str:
         if len(words) >= 2 and not _DOCUMENT_NUMBER.search(words):
             return words
     return ""
+
+
+def in_article(section: str) -> bool:
+    """Whether a section path (``Sentence.section``) names an article of a law (第X条).
+
+    >>> in_article("第一章总则 > 第六条"), in_article("一、主要目标")
+    (True, False)
+    """
+    return _LAW_ARTICLE.search(section) is not None
 
 
 # --- measures -------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ Doc and keep the record's fields as a plain dict in ``span._.value``.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Iterable
 
 from spacy.language import Language
@@ -38,8 +37,6 @@ def _fields(match, origin: dict) -> dict:
 
 
 SENTENCES_KEY = "zhengce.sentences"
-# A sentence under 第X条 is part of a law or regulation's text: its numbers are norms.
-_ARTICLE = re.compile(r"第 ?[一二三四五六七八九十百零〇\d]+ ?条")
 
 
 def sentence_values(doc: Doc) -> list[tuple[int, int, dict]]:
@@ -55,11 +52,6 @@ def sentence_values(doc: Doc) -> list[tuple[int, int, dict]]:
     if cached is not None and len(cached) == len(group):
         return cached
     return [(span.start_char, span.end_char, span._.sentence) for span in group]
-
-
-def _line_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
 
 
 def _set(doc: Doc, key: str, spans: list[Span], overwrite: bool) -> None:
@@ -206,28 +198,26 @@ class TargetsComponent(SentenceFinder):
         self.indicators_key = indicators_key
 
     def __call__(self, doc: Doc) -> Doc:
-        from extractors.targets import find_targets
+        from corpus.structure import in_article
+        from extractors.targets import GOALS_LEAD, find_targets
 
         targets: list[Span] = []
         indicators: list[Span] = []
         text = doc_text(doc)
-        from extractors.targets import GOALS_LEAD
-
         doc_year, plan_period = doc._.doc_year, doc._.plan_period
-        lead_year, paragraph_end = None, -1  # 到2025年，…。 dates the goals after it in its paragraph
+        lead_year, lead_paragraph = None, None  # 到2025年，…。 dates the goals after it in its paragraph
         for start, end, origin in sentence_values(doc):
-            if start >= paragraph_end:
+            if origin["paragraph"] != lead_paragraph:
                 lead_year = None
             lead = GOALS_LEAD.match(text, start, end)
             if lead and (doc_year is None or int(lead.group(1)) >= doc_year):
-                lead_year, paragraph_end = int(lead.group(1)), _line_end(text, start)
+                lead_year, lead_paragraph = int(lead.group(1)), origin["paragraph"]
                 context = None  # the lead sentence dates its own goals
             else:
                 context = lead_year
             try:
                 found, reported = find_targets(text[start:end], doc_year=doc_year, plan_period=plan_period,
-                                               normative=bool(_ARTICLE.search(origin["section"] or "")),
-                                               lead_year=context)
+                                               normative=in_article(origin["section"] or ""), lead_year=context)
             except Exception:
                 LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue
