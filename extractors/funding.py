@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from extractors.numbers import ARABIC, FULLWIDTH, parse_number
+from extractors.numbers import ARABIC, FULLWIDTH, NEGATION, parse_number
 
 LOGGER = logging.getLogger(__name__)
 
@@ -62,11 +62,10 @@ _BARE_NEXT = re.compile(
 )
 _NOT_YUAN_WORD = re.compile(r"[化素旦宵件首帅老朝音]")
 
-_NEGATED = r"不(?:得|应当|应|能|宜|可)?"
 _PREFIX_QUAL = [
     # Negated bounds first: 不少于 ends in 少于 but means "at least", 不得超过 ends in 超过.
-    (re.compile(rf"{_NEGATED}(?:少于|低于)$|(?:至少|最低|最少)$"), "more_than"),
-    (re.compile(rf"(?:最高|最多)?{_NEGATED}(?:超过|高于|多于)$"), "less_than"),
+    (re.compile(rf"{NEGATION}(?:少于|低于)$|(?:至少|最低|最少)$"), "more_than"),
+    (re.compile(rf"(?:最高|最多)?{NEGATION}(?:超过|高于|多于)$"), "less_than"),
     (re.compile(r"(?:不足|不到|低于|少于|至多)$"), "less_than"),
     (re.compile(r"(?:大约|约为|约|将近|接近|近|大概)$"), "approx"),
     (re.compile(r"(?:逾|超过|超|多于|高于)$"), "more_than"),

@@ -25,6 +25,8 @@ FULLWIDTH = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}
 
 #: Characters of a Chinese numeral (digits, units, magnitudes, 点 for decimals).
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟"
+#: The negation before a bound word: 不少于, 不得超过, 不应低于 (a negated bound flips its sense).
+NEGATION = r"不(?:得|应当|应|能|宜|可|准|许)?"
 #: An Arabic number: thousands separators (only groups of three) and decimals.
 ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 

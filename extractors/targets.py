@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from extractors.funding import find_funding
-from extractors.numbers import ARABIC, FULLWIDTH, parse_number
+from extractors.numbers import ARABIC, FULLWIDTH, NEGATION, parse_number
 
 LOGGER = logging.getLogger(__name__)
 
@@ -107,11 +107,10 @@ _PERIODIC_AFTER = re.compile(r"^(?:一|1)(?:周期|次|轮|届|个周期)")
 _DURATION_AFTER = re.compile(r"^(?:左右)?(?:的)?时间|^(?:以内|之内|内)")
 # 不得超过 / 不应少于: a negated bound flips the comparator. The gap lets the bound stand before
 # its base (不低于该年度…平均值之百分之二十三, 应当高于职业培训经费总额的百分之六十).
-_NEG = r"不(?:得|应当|应|能|宜|可|准|许)?"
 _GAP = r"(?:[\u4e00-\u9fff]{0,8}|[^,，;；。]{0,30}[的之])$"
 _COMP_BEFORE = [
-    (re.compile(rf"{_NEG}(?:超过|多于|高于|大于|长于|晚于){_GAP}"), "<="),
-    (re.compile(rf"{_NEG}(?:少于|低于|小于|短于|早于){_GAP}"), ">="),
+    (re.compile(rf"{NEGATION}(?:超过|多于|高于|大于|长于|晚于){_GAP}"), "<="),
+    (re.compile(rf"{NEGATION}(?:少于|低于|小于|短于|早于){_GAP}"), ">="),
     (re.compile(r"(?:最多|最高|至多)[\u4e00-\u9fff]{0,8}$|(?:控制在|不足|不到|低于|少于)$"), "<="),
     (re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,8}$|(?:超过|高于|多于)[^,，;；。]{0,30}[的之]$|(?:超过|突破|逾|高于|多于)$"),
      ">="),
@@ -120,7 +119,7 @@ _COMP_BEFORE = [
     (re.compile(r"(?:不满|未满)$"), "<="),
     (re.compile(r"(?<!每)满$"), ">="),  # 每满5年 is an interval, not a minimum
 ]
-_STANDING = re.compile(rf"{_NEG}(?:超过|多于|高于|少于|低于){_GAP}|(?:至少|最少|最多|最高)[\u4e00-\u9fff]{{0,8}}$|"
+_STANDING = re.compile(rf"{NEGATION}(?:超过|多于|高于|少于|低于){_GAP}|(?:至少|最少|最多|最高)[\u4e00-\u9fff]{{0,8}}$|"
                        r"(?:不足|不到|低于|少于)$")
 # 左右 first, and 内 only as "within" (3家左右在国内… is about 3, not under 3).
 _COMP_AFTER = [(re.compile(r"^(?:左右|上下)"), "~"),
