@@ -145,10 +145,7 @@ def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
         return True
     if size != f.size or not digest:
         return False
-    try:
-        return hashlib.sha1(f.path.read_bytes()).hexdigest() == digest
-    except OSError:
-        return False
+    return _file_sha1(f.path) == digest
 
 
 def check_config(config: Config) -> None:
@@ -191,7 +188,7 @@ def _file_sha1(path: Path) -> str:
     try:
         return hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError:
-        return ""  # no such file: check_config has refused a missing custom one already
+        return ""  # unreadable: never equal to a stored digest; a missing custom model was refused already
 
 
 def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> Iterator[DocumentResult]:
