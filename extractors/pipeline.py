@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import spacy
+from spacy import attrs
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
@@ -16,6 +17,12 @@ from extractors.components import COMPONENTS, TEXT_KEY
 
 
 MAX_CHARS = 3_000_000
+
+# Lexical attributes worked out for every new word of the vocab. No component reads like_num,
+# shape, prefix/suffix, stop words or the URL/e-mail/currency flags, and computing them was 45% of
+# building a Doc (8% of a whole run: benchmarks/throughput.py); those read False or "" here.
+LEX_ATTRS = (attrs.IS_ALPHA, attrs.IS_ASCII, attrs.IS_DIGIT, attrs.IS_PUNCT, attrs.IS_SPACE, attrs.LOWER,
+             attrs.NORM, attrs.LANG)
 
 
 class SegmenterTokenizer:
@@ -53,6 +60,7 @@ def load(segmenter: str = "rjieba", components: Sequence[str] = COMPONENTS) -> L
     # time and re-derive whitespace for every token, while the segmenter's words already spell the
     # text exactly. Both segmenters therefore build the Doc the same way.
     nlp = spacy.blank("zh")
+    nlp.vocab.lex_attr_getters = {k: v for k, v in nlp.vocab.lex_attr_getters.items() if k in LEX_ATTRS}
     nlp.tokenizer = SegmenterTokenizer(nlp.vocab, words)
     # No parser or NER runs here, so a long report (a yearbook, a whole law code) is affordable;
     # beyond this, process() refuses the file with a clear message instead of exhausting memory.

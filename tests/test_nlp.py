@@ -135,3 +135,14 @@ def test_nlp_goals_paragraph_dates_the_sentences_after_its_lead(nlp):
     report = records(nlp("某县2021年工作总结\n到2020年，全县学前教育基本普及。全县毛入园率达到92%。"), "report")
     assert [t.deadline_year for t in report.targets if t.value == 92] == [None]
 
+
+
+def test_nlp_tokens_keep_the_cheap_lexical_flags_only(nlp):
+    # The expensive lexical attributes are not computed (extractors.pipeline.LEX_ATTRS): punctuation,
+    # space and digit flags still are, like_num and shape read as unset.
+    doc = nlp("到2027年， 全省30%的县")
+    flags = {t.text: (t.is_punct, t.is_space, t.is_digit) for t in doc}
+    assert flags["，"] == (True, False, False)
+    assert flags[" "] == (False, True, False)
+    assert flags["2027"] == (False, False, True)
+    assert not any(t.like_num or t.shape_ for t in doc)
