@@ -75,7 +75,7 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
     from corpus.records import Document, DocumentResult
     from extractors import records
     from pipeline.config import Config
-    from pipeline.process import _classifier, _nlp
+    from pipeline.process import BATCH_DOCS, _classifier, _nlp
     from pipeline.search import index_terms
     from pipeline.store import Store
 
@@ -95,6 +95,33 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
     rss: dict[str, float] = {"loaded": rss_mb()}
     marks = {max(1, round(len(files) * q)): f"{int(q * 100)}%" for q in (0.25, 0.5, 1.0)}
     errors = n_bytes = 0
+    batch: list = []
+
+    def write_batch(batch: list) -> None:
+        """Classify the measures of a batch in one call (as ``process_batch`` does), index, write."""
+        t4 = time.perf_counter()
+        measures = [m for *_, found in batch for m in found.measures]
+        predictions = iter(classifier.predict_themes([m.text for m in measures],
+                                                     sections=[m.section for m in measures]))
+        classified = [[replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes,
+                               instrument=p.instrument) for m, p in zip(found.measures, predictions)]
+                      for *_, found in batch]
+        t5 = time.perf_counter()
+        times["classify"] += t5 - t4
+        terms = [[index_terms(m.text) for m in ms] for ms in classified]
+        t6 = time.perf_counter()
+        times["index"] += t6 - t5
+        for (doc_id, path, data, digest, raw, norm, found), ms, ts in zip(batch, classified, terms):
+            document = Document(doc_id=doc_id, title=found.title, published=found.published,
+                                province=found.province, city=found.city, county=found.county,
+                                admin_level=found.admin_level, script=norm.script, n_chars=len(norm.text),
+                                n_measures=len(ms), format=raw.format, encoding=raw.encoding,
+                                lost_chars=norm.lost_chars, content_hash=digest)
+            result = DocumentResult(doc_id, str(path), digest, document, ms, found.funding, found.targets,
+                                    found.indicators, search_terms=ts)
+            store.write_result(result, len(data), 0.0)
+        times["write"] += time.perf_counter() - t6
+
     with tempfile.TemporaryDirectory() as out, Store(Path(out) / "bench.sqlite") as store:
         for n, path in enumerate(files, 1):
             doc_id = path.relative_to(root).as_posix()
@@ -126,28 +153,14 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
             found = records(doc, doc_id)
             t4 = time.perf_counter()
             times["extract"] += t4 - t3
-            measures = found.measures
-            if measures:
-                predictions = classifier.predict_themes([m.text for m in measures],
-                                                        sections=[m.section for m in measures])
-                measures = [replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes,
-                                    instrument=p.instrument) for m, p in zip(measures, predictions)]
-            t5 = time.perf_counter()
-            times["classify"] += t5 - t4
-            terms = [index_terms(m.text) for m in measures]
-            t6 = time.perf_counter()
-            times["index"] += t6 - t5
-            document = Document(doc_id=doc_id, title=found.title, published=found.published,
-                                province=found.province, city=found.city, county=found.county,
-                                admin_level=found.admin_level, script=norm.script, n_chars=len(norm.text),
-                                n_measures=len(measures), format=raw.format, encoding=raw.encoding,
-                                lost_chars=norm.lost_chars, content_hash=digest)
-            result = DocumentResult(doc_id, str(path), digest, document, measures, found.funding, found.targets,
-                                    found.indicators, search_terms=terms)
-            store.write_result(result, len(data), 0.0)
-            times["write"] += time.perf_counter() - t6
+            batch.append((doc_id, path, data, digest, raw, norm, found))
+            if len(batch) == BATCH_DOCS:
+                write_batch(batch)
+                batch = []
             if n in marks:
                 rss[marks[n]] = rss_mb()
+        if batch:
+            write_batch(batch)
         c0 = time.perf_counter()
         store.commit()
         times["write"] += time.perf_counter() - c0

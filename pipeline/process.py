@@ -1,4 +1,5 @@
-"""The per-document work: ``process(path, doc_id, config) -> DocumentResult``.
+"""The per-document work: ``process(path, doc_id, config) -> DocumentResult``, and
+``process_batch`` for several files at once (the unit of work of the runner's workers).
 
 A pure function of the file's bytes and the config, run in worker processes or as a Dask task; the
 parent is the single writer of the store. Every failure becomes a ``ReadError`` naming the stage,
@@ -13,6 +14,7 @@ import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from corpus.errors import ExtractionError, ReadFailed, ZhengceError
 from corpus.records import Document, DocumentResult, ReadError
@@ -84,11 +86,34 @@ def _error(doc_id: str, path: Path, digest: str, stage: str, exc: BaseException)
 
 def process(path: str | Path, doc_id: str, config: Config = Config()) -> DocumentResult:
     """All records of one file, or one ``ReadError``."""
+    return process_batch([(path, doc_id)], config)[0]
+
+
+# Documents per ``process_batch`` call in the runner: classifying the measures of 16 documents in
+# one call costs about 30% less than one call per document (the fixed costs of the sparse features).
+BATCH_DOCS = 16
+
+
+def process_batch(files: Sequence[tuple[str | Path, str]], config: Config = Config()) -> list[DocumentResult]:
+    """``process`` for several ``(path, doc_id)`` pairs, in order: each file is read and extracted
+    alone, the measures of all of them are classified together. The results are those of
+    ``process`` file by file; a file that fails is an error row and costs no other file."""
+    results = [_extract(Path(path), doc_id, config) for path, doc_id in files]
+    if config.classify:
+        results = _classify(results, config)
+    from pipeline.search import index_terms
+
+    for result in results:
+        result.search_terms = [index_terms(m.text) for m in result.measures]
+    return results
+
+
+def _extract(path: Path, doc_id: str, config: Config) -> DocumentResult:
+    """Every record of one file, measures not yet classified; or its ``ReadError``."""
     from corpus.normalise import normalise
     from corpus.readers import read_path
     from extractors import records
 
-    path = Path(path)
     digest = ""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # opening a named pipe would block forever
@@ -126,18 +151,6 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
     except Exception as exc:  # noqa: BLE001
         LOGGER.warning("extraction failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
         return _error(doc_id, path, digest, "extract", exc)
-    measures = found.measures
-    if config.classify and measures:
-        try:
-            predictions = _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
-                [m.text for m in measures], sections=[m.section for m in measures])
-        except Exception as exc:  # noqa: BLE001
-            LOGGER.warning("classification failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
-            return _error(doc_id, path, digest, "classify", exc)
-        measures = [
-            replace(m, theme=p.theme, theme_score=None if p.score is None else round(p.score, 4), themes=p.themes, instrument=p.instrument)
-            for m, p in zip(measures, predictions)
-        ]
     document = Document(
         doc_id=doc_id,
         title=found.title,
@@ -148,15 +161,40 @@ def process(path: str | Path, doc_id: str, config: Config = Config()) -> Documen
         admin_level=found.admin_level,
         script=norm.script,
         n_chars=len(norm.text),
-        n_measures=len(measures),
+        n_measures=len(found.measures),
         format=raw.format,
         encoding=raw.encoding,
         lost_chars=norm.lost_chars,
         content_hash=digest,
     )
-    from pipeline.search import index_terms
+    return DocumentResult(doc_id, str(path), digest, document, found.measures, found.funding, found.targets,
+                          found.indicators)
 
-    return DocumentResult(
-        doc_id, str(path), digest, document, measures, found.funding, found.targets, found.indicators,
-        search_terms=[index_terms(m.text) for m in measures],
-    )
+
+def _classify(results: list[DocumentResult], config: Config) -> list[DocumentResult]:
+    """Theme and instrument of every measure of ``results``, in one call; if that call fails, one
+    call per document, so that only the document it fails on becomes an error row."""
+    todo = [r for r in results if r.error is None and r.measures]
+    if not todo:
+        return results
+    try:
+        _set_themes(todo, config)
+    except Exception as exc:  # noqa: BLE001
+        if len(todo) > 1:  # find the document it fails on
+            return [_classify([r], config)[0] for r in results]
+        failed = todo[0]
+        LOGGER.warning("classification failed on %s: %s", failed.path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
+        return [_error(r.doc_id, Path(r.path), r.content_hash, "classify", exc) if r is failed else r for r in results]
+    return results
+
+
+def _set_themes(results: list[DocumentResult], config: Config) -> None:
+    measures = [m for r in results for m in r.measures]
+    predictions = iter(_classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
+        [m.text for m in measures], sections=[m.section for m in measures]))
+    # Assigned only once every prediction is in: a failed call leaves every result as it was.
+    classified = [[replace(m, theme=p.theme, theme_score=None if p.score is None else round(p.score, 4),
+                           themes=p.themes, instrument=p.instrument) for m, p in zip(r.measures, predictions)]
+                  for r in results]
+    for r, measures_of in zip(results, classified):
+        r.measures = measures_of

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from corpus.errors import ZhengceError
 from corpus.records import DocumentResult, ReadError
 from pipeline.config import Config
-from pipeline.process import process, warm_up
+from pipeline.process import BATCH_DOCS, process, process_batch, warm_up
 from pipeline.store import DB_NAME, Store
 
 LOGGER = logging.getLogger(__name__)
@@ -99,43 +99,58 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _results_local(files: list[SourceFile], config: Config) -> Iterator[DocumentResult]:
-    for f in files:
-        yield process(f.path, f.doc_id, config)
+    for i in range(0, len(files), BATCH_DOCS):
+        yield from process_batch([(f.path, f.doc_id) for f in files[i : i + BATCH_DOCS]], config)
 
 
 def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iterator[DocumentResult]:
-    """Results in completion order; a bounded window of pending tasks keeps memory flat, and a
-    crashed worker (segfault, OOM kill) costs only the file it was on."""
-    pending = list(reversed(files))
+    """Results in completion order, from batches of files; a bounded window of pending batches keeps
+    memory flat. A crashed worker (segfault, OOM kill) breaks the pool and every batch running in
+    it: their files are then tried again one at a time, so the file that kills a worker alone gets
+    the error row and no other file is lost."""
     window = workers * 4
+    size = max(1, min(BATCH_DOCS, len(files) // (window * 2)))  # small runs still use every worker
+    pending = [files[i : i + size] for i in range(0, len(files), size)][::-1]
+    suspects: list[SourceFile] = []  # files of batches that were running when a worker died
     if multiprocessing.get_start_method() == "fork":
         # Load the pipeline and model once here: forked workers share them (copy-on-write) instead
         # of each spending seconds loading its own.
         warm_up(config)
-    while pending:
-        crashed = False
+    while pending or suspects:
         with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
-            running: dict[Future, SourceFile] = {}
-            while pending or running:
-                while pending and len(running) < window:
-                    f = pending.pop()
-                    running[pool.submit(process, str(f.path), f.doc_id, config)] = f
+            running: dict[Future, list[SourceFile]] = {}
+            broken = False
+            while not broken and (pending or suspects or running):
+                if suspects:
+                    if not running:  # a suspect runs alone: if the pool breaks now, it is the cause
+                        batch = [suspects.pop()]
+                        running[pool.submit(process_batch, [(str(batch[0].path), batch[0].doc_id)], config)] = batch
+                else:
+                    while pending and len(running) < window:
+                        batch = pending.pop()
+                        running[pool.submit(process_batch, [(str(f.path), f.doc_id) for f in batch], config)] = batch
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
+                alone = len(running) == 1
                 for future in done:
-                    f = running.pop(future)
+                    batch = running.pop(future)
                     try:
-                        yield future.result()
+                        yield from future.result()
                     except BrokenProcessPool:
-                        crashed = True
-                        yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
-                            f.doc_id, str(f.path), "worker", "the worker process died on this file (out of memory or a crash)"))
+                        broken = True
+                        if alone and len(batch) == 1:
+                            f = batch[0]
+                            yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
+                                f.doc_id, str(f.path), "worker",
+                                "the worker process died on this file (out of memory or a crash)"))
+                        else:
+                            suspects.extend(batch)
                     except Exception as exc:  # noqa: BLE001
-                        yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
-                            f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
-                if crashed:
-                    # The pool is unusable: requeue what was still running and start a new one.
-                    pending.extend(running.values())
-                    break
+                        for f in batch:
+                            yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
+                                f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
+            # A broken pool fails every batch still running: try their files again one at a time.
+            for batch in running.values():
+                suspects.extend(batch)
 
 
 def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:

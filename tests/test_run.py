@@ -269,3 +269,70 @@ def test_worker_vocab_does_not_grow_with_the_corpus(tmp_path):
     assert all(r.error is None and r.measures for r in results)
     # 250 documents x 10 new words = 2,500 strings without zones; at most one zone's worth stays.
     assert len(strings) - before <= ZONE_DOCS * 10 + 50
+
+
+def _crash_on(name: str):
+    """``pipeline.process._extract`` that kills its worker process on the file called ``name``."""
+    import os
+
+    import pipeline.process as process_module
+
+    extract = process_module._extract
+
+    def extract_or_die(path, doc_id, config):
+        if Path(path).name == name:
+            os._exit(3)  # what a segfault or the OOM killer does to a worker: no exception, no result
+        return extract(path, doc_id, config)
+
+    return extract_or_die
+
+
+@pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crashing stand-in reaches the workers by fork")
+def test_run_a_file_that_kills_its_worker_is_the_only_one_lost(samples_dir, tmp_path, monkeypatch):
+    import pipeline.process as process_module
+
+    # Two copies of the samples and the killer: batches of one file, several running when it dies.
+    folder = tmp_path / "in"
+    for i in range(2):
+        shutil.copytree(samples_dir, folder / f"copy{i}")
+    n_good = sum(1 for p in folder.rglob("*") if p.is_file())
+    (folder / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
+    monkeypatch.setattr(process_module, "_extract", _crash_on("killer.txt"))
+    summary = run([folder], tmp_path / "out", workers=2, progress=False)
+    errors = read_csv(tmp_path / "out" / "errors.csv")
+    assert [(e["doc_id"], e["stage"]) for e in errors] == [("killer.txt", "worker")]
+    assert "died" in errors[0]["reason"]
+    assert summary.documents == n_good == len(read_csv(tmp_path / "out" / "documents.csv"))
+
+
+def test_process_batch_gives_what_process_gives_file_by_file(samples_dir):
+    from pipeline.process import process, process_batch
+
+    files = sorted(p for p in samples_dir.rglob("*") if p.is_file() and p.suffix != ".md")
+    pairs = [(p, p.relative_to(samples_dir).as_posix()) for p in files]
+    assert [process(p, d) for p, d in pairs] == process_batch(pairs)
+
+
+def test_process_batch_a_document_the_classifier_fails_on_costs_only_itself(tmp_path, monkeypatch):
+    from models.classifier import ThemeClassifier
+    from pipeline.process import process_batch
+
+    texts = {"a.txt": "某县教育报告\n一、主要做法\n要加强教师队伍建设。\n", "b.txt": "某县教育报告\n一、主要做法\n要改善办学条件。\n",
+             "c.txt": "某县教育报告\n一、主要做法\n要推进集团化办学。\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    predict = ThemeClassifier.predict_themes
+
+    def fail_on_conditions(self, X, sections=None):
+        X = list(X)
+        if any("办学条件" in x for x in X):
+            raise RuntimeError("no theme for this one")
+        return predict(self, X, sections=sections)
+
+    monkeypatch.setattr(ThemeClassifier, "predict_themes", fail_on_conditions)
+    results = process_batch([(tmp_path / name, name) for name in texts])
+    assert [r.doc_id for r in results] == list(texts)
+    assert [r.error.stage if r.error else "" for r in results] == ["", "classify", ""]
+    assert "no theme for this one" in results[1].error.reason
+    assert all(m.theme for r in (results[0], results[2]) for m in r.measures)
