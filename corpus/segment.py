@@ -8,6 +8,7 @@ stays cheap; each backend is built once per process and cached.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ BACKENDS = ("jieba", "rjieba")
 DEFAULT = "rjieba"
 
 _LOCK = threading.Lock()
+_WHITESPACE = re.compile(r"\s").search  # the characters str.strip() removes; most sentences have none
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +168,8 @@ def tokens(text: str) -> list[str]:
 
     A module-level function (not a lambda) so that fitted vectorizers can be persisted.
     """
-    return [t for t in get_tokenizer().cut(text) if t.strip()]
+    words = get_tokenizer().cut(text)
+    return [t for t in words if t.strip()] if _WHITESPACE(text) else words
 
 
 # The name the style guide uses for the same function.
@@ -175,4 +178,5 @@ jieba_tokens = tokens
 
 def search_tokens(text: str) -> list[str]:
     """Non-whitespace search-mode words of ``text`` (default segmenter), for a full-text index."""
-    return [t for t in get_tokenizer().cut_for_search(text) if t.strip()]
+    words = get_tokenizer().cut_for_search(text)
+    return [t for t in words if t.strip()] if _WHITESPACE(text) else words

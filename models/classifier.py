@@ -23,10 +23,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -140,15 +142,16 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 and self.stop_words is None and low == 1 and high <= 2
                 and self.max_df in (1.0, None) and self.max_features is None)
 
-    def _lookup(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Sorted integer keys of the vocabulary's n-grams and their column indices (built once)."""
+    def _lookup(self) -> tuple[pd.Index, np.ndarray] | None:
+        """A hash index of the integer keys of the vocabulary's n-grams and their column indices
+        (built once)."""
         cached = self.__dict__.get("_fast_lookup")
         if cached is None:
             cached = (self._build_lookup(),) if self._fast_path() else (None,)
             self._fast_lookup = cached
         return cached[0]
 
-    def _build_lookup(self) -> tuple[np.ndarray, np.ndarray]:
+    def _build_lookup(self) -> tuple[pd.Index, np.ndarray]:
         keys, columns = [], []
         vocabulary = self.vocabulary_
         for term, column in vocabulary.items():
@@ -163,9 +166,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 key = vocabulary[parts[0]] * len(vocabulary) + vocabulary[parts[1]]
             keys.append(key)
             columns.append(column)
-        keys = np.asarray(keys, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        return keys[order], np.asarray(columns, dtype=np.int64)[order]
+        # A hash table (pandas' Index) finds a batch of keys five times faster than a binary search.
+        return pd.Index(np.asarray(keys, dtype=np.int64)), np.asarray(columns, dtype=np.int64)
 
     def _fast_counts(self, raw_documents):
         if isinstance(raw_documents, str):
@@ -209,7 +211,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         ids, lengths = [], []
         for doc in docs:
             words = self.tokenizer(doc)
-            ids.extend([get(w, -1) for w in words])
+            ids.extend(map(get, words, repeat(-1)))
             lengths.append(len(words))
         ids = np.asarray(ids, dtype=np.int64)
         lengths = np.asarray(lengths, dtype=np.int64)
@@ -238,13 +240,11 @@ _CODE_POINTS = 0x110000
 _WHITE_SPACES = re.compile(r"\s\s+")  # what sklearn's char analyzer collapses
 
 
-def _find(lookup: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _find(lookup: tuple[pd.Index, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Columns of the ``keys`` found in ``lookup`` and the mask of those found."""
-    sorted_keys, columns = lookup
-    if not len(sorted_keys):
-        return np.zeros(0, dtype=np.int64), np.zeros(len(keys), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    hit = sorted_keys[at] == keys
+    index, columns = lookup
+    at = index.get_indexer(keys)
+    hit = at >= 0
     return columns[at[hit]], hit
 
 
@@ -482,7 +482,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         sections = list(sections)
         if len(sections) != n:
             raise ValueError(f"{len(sections)} sections for {n} sentences")
-        return [heading_of(s or "") for s in sections]
+        of = {s: heading_of(s or "") for s in set(sections)}
+        return [of[s] for s in sections]
 
     def predict_instrument_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probability of each type in ``instrument_classes_`` (no columns without the model)."""
@@ -536,21 +537,24 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         else:
             inst = _linear_proba(self.instrument_pipeline_.named_steps["clf"], features)
         primary = self._primary(proba)
-        # Rows of the themes at or above the threshold, best first; the primary leads.
-        order = np.argsort(-proba, axis=1, kind="stable")
-        n_above = (proba >= self.threshold).sum(axis=1)
-        best_score = proba[np.arange(len(texts)), primary]
+        # Rows of the themes at or above the threshold, best first; the primary leads. (Plain
+        # lists from here: indexing numpy arrays element by element costs more than the rest.)
+        order = np.argsort(-proba, axis=1, kind="stable").tolist()
+        n_above = (proba >= self.threshold).sum(axis=1).tolist()
+        best_score = proba[np.arange(len(texts)), primary].tolist()
         classes = [str(c) for c in self.classes_]
-        inst_best = inst.argmax(axis=1) if inst.shape[1] else None
+        if inst.shape[1]:
+            inst_best = inst.argmax(axis=1)
+            inst_names = [str(c) for c in self.instrument_classes_]
+            instruments = [inst_names[k] for k in inst_best.tolist()]
+            inst_scores = [round(v, 4) for v in inst[np.arange(len(texts)), inst_best].tolist()]
+        else:
+            instruments, inst_scores = [""] * len(texts), [None] * len(texts)
         out = []
-        for i in range(len(texts)):
-            best = int(primary[i])
-            above = [classes[j] for j in order[i, :n_above[i]].tolist() if j != best]
-            instrument, inst_score = "", None
-            if inst_best is not None:
-                k = int(inst_best[i])
-                instrument, inst_score = str(self.instrument_classes_[k]), round(float(inst[i, k]), 4)
-            out.append(ThemePrediction(theme=classes[best], score=round(float(best_score[i]), 4),
+        for best, score, ranked, above_n, instrument, inst_score in zip(
+                primary.tolist(), best_score, order, n_above, instruments, inst_scores):
+            above = [classes[j] for j in ranked[:above_n] if j != best]
+            out.append(ThemePrediction(theme=classes[best], score=round(score, 4),
                                        themes=";".join([classes[best], *above]),
                                        instrument=instrument, instrument_score=inst_score))
         return out
