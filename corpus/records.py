@@ -127,7 +127,7 @@ class ReadError:
 
 @dataclass(slots=True)
 class DocumentResult:
-    """All records of one file, or its error: what a worker returns to the single writer."""
+    """All records of one file, or its error: what ``pipeline.process`` gives the store's writer."""
 
     doc_id: str
     path: str

@@ -1,8 +1,9 @@
 """The per-document work: ``process(path, doc_id, config) -> DocumentResult``, and
 ``process_batch`` for several files at once (the unit of work of the runner's workers).
 
-A pure function of the file's bytes and the config, run in worker processes or as a Dask task; the
-parent is the single writer of the store. Every failure becomes a ``ReadError`` naming the stage,
+A pure function of the file's bytes and the config, run in worker processes (which write the results
+into the store themselves, ``pipeline.runner``) or as a Dask task (whose results the parent writes).
+Every failure becomes a ``ReadError`` naming the stage,
 so one bad file never stops a batch.
 """
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Run the per-document work over folders: discover files, skip unchanged ones, process the rest
-in worker processes, and stream results into a temporary copy of the store that replaces the
-previous output only when the run is complete (an interrupted run leaves the old output intact)."""
+in worker processes (or on a Dask cluster), and write the results into a temporary copy of the store
+that replaces the previous output only when the run is complete (an interrupted run leaves the old
+output intact). Local workers write their batches into that copy themselves; results from Dask, or
+from a run with one worker, are written by this process."""
 from __future__ import annotations
 
 import hashlib
@@ -103,11 +105,37 @@ def _results_local(files: list[SourceFile], config: Config) -> Iterator[Document
         yield from process_batch([(f.path, f.doc_id) for f in files[i : i + BATCH_DOCS]], config)
 
 
-def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iterator[DocumentResult]:
-    """Results in completion order, from batches of files; a bounded window of pending batches keeps
-    memory flat. A crashed worker (segfault, OOM kill) breaks the pool and every batch running in
-    it: their files are then tried again one at a time, so the file that kills a worker alone gets
-    the error row and no other file is lost."""
+# The store each worker process writes its batches into (opened once per process, after the fork).
+_WORKER_STORE: dict[str, Store] = {}
+
+
+def _store_batch(db_path: str, batch: list[tuple[str, str, int, float, bool]], config: Config) -> int:
+    """Worker task: process ``(path, doc_id, size, mtime, new)`` files and write their results into
+    the run's store in one transaction; returns how many were written. Writing here instead of
+    sending the records back spares pickling them twice and lets both CPUs share the store's work
+    (the full-text index above all): with the parent as the only writer it was the bottleneck."""
+    results = process_batch([(path, doc_id) for path, doc_id, *_ in batch], config)
+    store = _WORKER_STORE.get(db_path)
+    if store is None:
+        store = _WORKER_STORE[db_path] = Store(db_path, scratch=True, create=False)
+    with store.transaction():
+        for result, (_, _, size, mtime, new) in zip(results, batch):
+            store.write_result(result, size, mtime, new=new)
+    return len(results)
+
+
+def _pool_writes(files: list[SourceFile], config: Config, workers: int, db_path: Path,
+                 stored: set[str]) -> Iterator[int | DocumentResult]:
+    """Process ``files`` in worker processes that write into the store at ``db_path`` themselves;
+    yields the number of files each finished batch wrote, or the error row of a file that could not
+    be written (for the caller to write once the workers are gone).
+
+    Batches of up to ``BATCH_DOCS`` files, in a bounded window so memory stays flat. A crashed
+    worker (segfault, OOM kill) breaks the pool and every batch running in it: their files are
+    tried again one at a time (rows a batch had committed are replaced), so the file that kills a
+    worker on its own gets the error row and no other file is lost. The caller must hold no
+    connection to the store meanwhile: SQLite connections do not survive a fork.
+    """
     window = workers * 4
     size = max(1, min(BATCH_DOCS, len(files) // (window * 2)))  # small runs still use every worker
     pending = [files[i : i + size] for i in range(0, len(files), size)][::-1]
@@ -116,6 +144,13 @@ def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iter
         # Load the pipeline and model once here: forked workers share them (copy-on-write) instead
         # of each spending seconds loading its own.
         warm_up(config)
+
+    def submit(pool: ProcessPoolExecutor, batch: list[SourceFile], retry: bool) -> Future:
+        tasks = [(str(f.path), f.doc_id, f.size, f.mtime, not retry and f.doc_id not in stored) for f in batch]
+        future = pool.submit(_store_batch, str(db_path), tasks, config)
+        running[future] = batch
+        return future
+
     while pending or suspects:
         with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
             running: dict[Future, list[SourceFile]] = {}
@@ -123,34 +158,34 @@ def _results_pool(files: list[SourceFile], config: Config, workers: int) -> Iter
             while not broken and (pending or suspects or running):
                 if suspects:
                     if not running:  # a suspect runs alone: if the pool breaks now, it is the cause
-                        batch = [suspects.pop()]
-                        running[pool.submit(process_batch, [(str(batch[0].path), batch[0].doc_id)], config)] = batch
+                        submit(pool, [suspects.pop()], retry=True)
                 else:
                     while pending and len(running) < window:
-                        batch = pending.pop()
-                        running[pool.submit(process_batch, [(str(f.path), f.doc_id) for f in batch], config)] = batch
+                        submit(pool, pending.pop(), retry=False)
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 alone = len(running) == 1
                 for future in done:
                     batch = running.pop(future)
                     try:
-                        yield from future.result()
+                        yield future.result()
                     except BrokenProcessPool:
                         broken = True
                         if alone and len(batch) == 1:
-                            f = batch[0]
-                            yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
-                                f.doc_id, str(f.path), "worker",
-                                "the worker process died on this file (out of memory or a crash)"))
+                            yield _worker_error(batch[0], "the worker process died on this file (out of memory or a crash)")
                         else:
                             suspects.extend(batch)
-                    except Exception as exc:  # noqa: BLE001
-                        for f in batch:
-                            yield DocumentResult(f.doc_id, str(f.path), error=ReadError(
-                                f.doc_id, str(f.path), "worker", f"{type(exc).__name__}: {exc}"))
+                    except Exception as exc:  # noqa: BLE001 - e.g. the store could not be written
+                        if len(batch) > 1:
+                            suspects.extend(batch)
+                        else:
+                            yield _worker_error(batch[0], f"{type(exc).__name__}: {exc}")
             # A broken pool fails every batch still running: try their files again one at a time.
             for batch in running.values():
                 suspects.extend(batch)
+
+
+def _worker_error(f: SourceFile, reason: str) -> DocumentResult:
+    return DocumentResult(f.doc_id, str(f.path), error=ReadError(f.doc_id, str(f.path), "worker", reason))
 
 
 def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
@@ -331,24 +366,39 @@ def run(
                 summary.unchanged += 1
             else:
                 todo.append(f)
-        by_id = {f.doc_id: f for f in todo}
-        n_workers = max(1, workers or default_workers())
-        if scheduler:
+    # The store is closed here: pool workers are forked below and write into it themselves.
+    by_id = {f.doc_id: f for f in todo}
+    n_workers = max(1, workers or default_workers())
+    show = progress if progress is not None else (sys.stderr.isatty() and len(todo) > 1)
+    pooled = not scheduler and n_workers > 1 and len(todo) > 1
+    with tqdm(total=len(todo), disable=not show, unit="doc", file=sys.stderr) as bar:
+        results: Iterable[DocumentResult]
+        if pooled:
+            results = []  # error rows of files no worker could write, written below
+            for item in _pool_writes(todo, config, n_workers, tmp_path, stored):
+                if isinstance(item, DocumentResult):
+                    results.append(item)
+                    item = 1
+                summary.processed += item
+                bar.update(item)
+        elif scheduler:
             results = _results_dask(todo, config, scheduler)
-        elif n_workers > 1 and len(todo) > 1:
-            results = _results_pool(todo, config, n_workers)
         else:
             results = _results_local(todo, config)
-        show = progress if progress is not None else (sys.stderr.isatty() and len(todo) > 1)
-        for result in tqdm(results, total=len(todo), disable=not show, unit="doc", file=sys.stderr):
-            f = by_id[result.doc_id]
-            store.write_result(result, f.size, f.mtime, new=result.doc_id not in stored)
-            summary.processed += 1
-        store.commit()
-        for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):
-            setattr(summary, table, store.count(table))
-        summary.error_rows = [(r["doc_id"], r["stage"], r["reason"]) for r in store.rows("errors")]
-        export_tables(store, out, formats)
+        with Store(tmp_path, scratch=True) as store:
+            for result in results:
+                f = by_id[result.doc_id]
+                # (a file a worker died on may have had rows committed: replace, never add)
+                store.write_result(result, f.size, f.mtime, new=not pooled and result.doc_id not in stored)
+                if not pooled:
+                    summary.processed += 1
+                    bar.update()
+            store.commit()
+            bar.close()
+            for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):
+                setattr(summary, table, store.count(table))
+            summary.error_rows = [(r["doc_id"], r["stage"], r["reason"]) for r in store.rows("errors")]
+            export_tables(store, out, formats)
     _checkpoint(tmp_path)
     os.replace(tmp_path, db_path)
     summary.seconds = time.perf_counter() - started

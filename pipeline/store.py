@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -52,26 +53,27 @@ class Store:
     """A SQLite store. Use as a context manager; writes are committed on a clean exit.
 
     ``readonly`` opens an existing store for reading (search, serve, compare); ``scratch`` is for a
-    run's working copy, which is replaced atomically and so needs no journal.
+    run's working copy, which is replaced atomically and so needs no fsync; several processes may
+    write it at once (WAL journal, a generous busy timeout). ``create=False`` skips creating the
+    tables, for a connection to a store known to have them.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, scratch: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, scratch: bool = False, create: bool = True):
         self.path = Path(path)
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `zhengce run INPUT --out DIR` first")
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         else:
-            self.conn = sqlite3.connect(self.path)
-            if scratch:
-                # A run's working copy is renamed over the real store only when complete, and thrown
-                # away after a crash: it needs no journal and no fsync.
-                self.conn.execute("PRAGMA journal_mode=OFF")
-                self.conn.execute("PRAGMA synchronous=OFF")
-            else:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-            self._create()
+            # Writers wait for each other's transactions instead of failing at once.
+            self.conn = sqlite3.connect(self.path, timeout=600)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # A run's working copy is renamed over the real store only when complete, and thrown
+            # away after a crash: it needs no fsync. The WAL journal still matters: a worker killed
+            # in the middle of a transaction must leave the others' rows intact.
+            self.conn.execute(f"PRAGMA synchronous={'OFF' if scratch else 'NORMAL'}")
+            if create:
+                self._create()
         self.conn.row_factory = sqlite3.Row
 
     def _create(self) -> None:
@@ -159,6 +161,19 @@ class Store:
         )
 
     def commit(self) -> None:
+        self.conn.commit()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, begun at once (``BEGIN IMMEDIATE``: it waits for other writers
+        up front, never half-way) and committed at the end, or rolled back on an exception."""
+        self.conn.commit()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()
+            raise
         self.conn.commit()
 
     # -- reading -------------------------------------------------------------------------------

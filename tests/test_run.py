@@ -336,3 +336,39 @@ def test_process_batch_a_document_the_classifier_fails_on_costs_only_itself(tmp_
     assert [r.error.stage if r.error else "" for r in results] == ["", "classify", ""]
     assert "no theme for this one" in results[1].error.reason
     assert all(m.theme for r in (results[0], results[2]) for m in r.measures)
+
+
+@pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crashing stand-in reaches the workers by fork")
+def test_run_a_worker_dying_after_its_batch_was_written_leaves_no_duplicate(samples_dir, tmp_path, monkeypatch):
+    # Workers write their batches into the store themselves. One that dies after committing (before
+    # reporting back) has its files retried: the retry must replace those rows, not add to them.
+    import os
+
+    import pipeline.runner as runner_module
+
+    store_batch = runner_module._store_batch
+
+    def store_then_die(db_path, batch, config):
+        written = store_batch(db_path, batch, config)
+        if any(doc_id.endswith("killer.txt") for _, doc_id, *_ in batch):
+            os._exit(3)
+        return written
+
+    # Tasks name their function: the stand-in takes the real one's name (forked workers see it).
+    store_then_die.__module__, store_then_die.__qualname__ = "pipeline.runner", "_store_batch"
+    # Enough files for batches of two, the killer in the middle: its batch holds another file.
+    folder = tmp_path / "in"
+    for i in range(6):
+        shutil.copytree(samples_dir, folder / f"copy{i}")
+    (folder / "copy2" / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
+    monkeypatch.setattr(runner_module, "_store_batch", store_then_die)
+    summary = run([folder], tmp_path / "out", workers=2, progress=False)
+    documents = [d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")]
+    assert len(documents) == len(set(documents)) == summary.documents
+    assert "copy2/killer.txt" not in documents and len(documents) == 36
+    assert [e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["copy2/killer.txt"]
+    with sqlite3.connect(tmp_path / "out" / "zhengce.sqlite") as conn:
+        measures = conn.execute("SELECT COUNT(*), COUNT(DISTINCT doc_id || measure_id) FROM measures").fetchone()
+        indexed = conn.execute("SELECT COUNT(*) FROM measures_fts WHERE rowid IN (SELECT rowid FROM measures)").fetchone()
+    assert measures[0] == measures[1] == indexed[0] > 0
