@@ -122,7 +122,7 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
             store.write_result(result, len(data), 0.0)
         times["write"] += time.perf_counter() - t6
 
-    with tempfile.TemporaryDirectory() as out, Store(Path(out) / "bench.sqlite") as store:
+    with tempfile.TemporaryDirectory() as out, Store(Path(out) / "bench.sqlite", scratch=True) as store:
         for n, path in enumerate(files, 1):
             doc_id = path.relative_to(root).as_posix()
             t0 = time.perf_counter()

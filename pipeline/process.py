@@ -12,13 +12,12 @@ import hashlib
 import logging
 import stat
 import threading
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 from corpus.errors import ExtractionError, ReadFailed, ZhengceError
-from corpus.records import Document, DocumentResult, ReadError
+from corpus.records import Document, DocumentResult, Measure, ReadError
 from pipeline.config import Config
 
 LOGGER = logging.getLogger(__name__)
@@ -194,8 +193,11 @@ def _set_themes(results: list[DocumentResult], config: Config) -> None:
     predictions = iter(_classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
         [m.text for m in measures], sections=[m.section for m in measures]))
     # Assigned only once every prediction is in: a failed call leaves every result as it was.
-    classified = [[replace(m, theme=p.theme, theme_score=None if p.score is None else round(p.score, 4),
-                           themes=p.themes, instrument=p.instrument) for m, p in zip(r.measures, predictions)]
+    # The Measure built directly: dataclasses.replace inspects the fields on every call.
+    classified = [[Measure(doc_id=m.doc_id, measure_id=m.measure_id, section=m.section, text=m.text, theme=p.theme,
+                           theme_score=None if p.score is None else round(p.score, 4), themes=p.themes,
+                           instrument=p.instrument, start=m.start, end=m.end)
+                   for m, p in zip(r.measures, predictions)]
                   for r in results]
     for r, measures_of in zip(results, classified):
         r.measures = measures_of

@@ -372,3 +372,19 @@ def test_run_a_worker_dying_after_its_batch_was_written_leaves_no_duplicate(samp
         measures = conn.execute("SELECT COUNT(*), COUNT(DISTINCT doc_id || measure_id) FROM measures").fetchone()
         indexed = conn.execute("SELECT COUNT(*) FROM measures_fts WHERE rowid IN (SELECT rowid FROM measures)").fetchone()
     assert measures[0] == measures[1] == indexed[0] > 0
+
+
+def test_process_batch_classifying_keeps_every_other_field_of_a_measure(samples_dir):
+    from corpus.records import as_dict
+    from pipeline.process import process_batch
+
+    pairs = [(p, p.name) for p in sorted(samples_dir.rglob("*.txt"))]
+    plain = process_batch(pairs, Config(classify=False))
+    classified = process_batch(pairs)
+    themed = ("theme", "theme_score", "themes", "instrument")
+    for a, b in zip(plain, classified):
+        assert len(a.measures) == len(b.measures) > 0
+        for m, n in zip(a.measures, b.measures):
+            assert {k: v for k, v in as_dict(m).items() if k not in themed} == \
+                   {k: v for k, v in as_dict(n).items() if k not in themed}
+            assert n.theme and n.themes.startswith(n.theme)
