@@ -11,6 +11,14 @@ from corpus.records import columns
 from pipeline.store import TABLES, Store
 
 FORMATS = ("csv", "parquet", "xlsx")
+XLSX_NAME = "tables.xlsx"
+
+
+def export_paths(out_dir: Path, formats: Iterable[str]) -> list[Path]:
+    """The files ``export_tables`` writes for ``formats``."""
+    formats = set(formats)
+    paths = [out_dir / f"{name}.{fmt}" for name in TABLES for fmt in ("csv", "parquet") if fmt in formats]
+    return paths + ([out_dir / XLSX_NAME] if "xlsx" in formats else [])
 
 
 def _write_csv(store: Store, name: str, path: Path) -> None:
@@ -45,7 +53,7 @@ def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)
             if "parquet" in formats:
                 store.table(name).to_parquet(stage(out_dir / f"{name}.parquet"), index=False)
         if "xlsx" in formats:
-            write_xlsx({name: store.table(name) for name in TABLES}, stage(out_dir / "tables.xlsx"))
+            write_xlsx({name: store.table(name) for name in TABLES}, stage(out_dir / XLSX_NAME))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -329,9 +329,10 @@ def run(
     """
     from tqdm import tqdm
 
-    from pipeline.export import export_tables
+    from pipeline.export import export_paths, export_tables
 
     started = time.perf_counter()
+    formats = list(formats)
     check_config(config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -398,7 +399,10 @@ def run(
             for table in ("documents", "measures", "funding", "targets", "indicators", "errors"):
                 setattr(summary, table, store.count(table))
             summary.error_rows = [(r["doc_id"], r["stage"], r["reason"]) for r in store.rows("errors")]
-            export_tables(store, out, formats)
+            # Nothing processed or removed: the tables are those of the last run's export (most of a
+            # re-run's time went into writing them again).
+            if summary.processed or summary.removed or not all(p.is_file() for p in export_paths(out, formats)):
+                export_tables(store, out, formats)
     _checkpoint(tmp_path)
     os.replace(tmp_path, db_path)
     summary.seconds = time.perf_counter() - started

@@ -65,6 +65,18 @@ def test_incremental_unchanged_folder_processes_nothing_quickly(done):
         assert after[name] == before[name], name
 
 
+def test_incremental_unchanged_folder_leaves_the_tables_unwritten_unless_one_is_missing(done):
+    folder, out, _ = done
+    (out / "funding.csv").unlink()
+    _run(folder, out)
+    assert (out / "funding.csv").is_file()  # a missing table is exported again (all of them are)
+    again = _run(folder, out, formats=("csv", "parquet"))  # a format not exported yet
+    assert again.processed == 0 and (out / "measures.parquet").is_file()
+    written = {name: (out / name).stat().st_mtime_ns for name in OUTPUTS[:-1]}
+    _run(folder, out, formats=("csv", "parquet"))
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUTS[:-1]} == written
+
+
 def test_incremental_touched_file_with_same_content_is_unchanged(done):
     folder, out, first = done
     touched = folder / GBK_SAMPLE
