@@ -87,8 +87,17 @@ _AGGREGATE = re.compile(
     r"生产总值|GDP|产值|增加值|产业规模|市场规模|经济规模|经济总量|营业收入|营收|销售收入|销售额|"
     r"主营业务|交易额|成交额|零售总额|进出口|出口额|进口额|利润|市值|居民收入|可支配收入|人均收入|"
     r"存款|贷款余额|总产出|营业额|估值|固定资产投资|社会投资|民间投资|招商|签约|引进|利用外资|"
-    r"注册资本|纳税|税收|收入[超达突过]|业规模|总资产|资产总额|产业集群|产业链|所得|现值|资产|财产|生产率"
+    r"注册资本|注册资金|实缴资本|纳税|税收|收入[超达突过]|业规模|总资产|资产总额|产业集群|产业链|所得|现值|"
+    r"资产|财产|生产率"
 )
+# What a rule requires an applicant to hold is a threshold of eligibility, not money spent: a
+# registered capital (不少于三十万元的注册资本) or a deposit (增存质量保证金120万元); a deposit
+# counts when the clause says public money pays it in (财政安排风险补偿保证金1000万元).
+_CAPITAL_AFTER = re.compile(r"^(?:人民币)?(?:及|或)?(?:以上|以下)?的?(?:注册资本|注册资金|实缴资本)")
+_DEPOSIT = "保证金|担保金"
+_DEPOSIT_BEFORE = re.compile(_DEPOSIT)
+_DEPOSIT_AFTER = re.compile(rf"^(?:人民币)?(?:及|或)?(?:以上|以下)?的?[^,，;；。]{{0,8}}(?:{_DEPOSIT})")
+_PAID_IN = re.compile(r"投入|投资|安排|拨付|下达|筹措|筹集|注入|出资|补助|奖励|补贴|资助|财政")
 _THRESHOLD_AFTER = re.compile(
     r"^(?:(?:及|或)?(?:以上|以下|以内|以外)(?:的|者|之|企业|项目|单位|工程|规模|家庭|家户|人员|个人))|^者"
 )
@@ -203,6 +212,10 @@ def _excluded(clause_before: str, clause: str, after: str) -> str:
         return "aggregate"
     if _INSURED.search(clause_before):
         return "sum insured"
+    if _CAPITAL_AFTER.match(after):
+        return "registered capital"
+    if (_DEPOSIT_BEFORE.search(clause_before) or _DEPOSIT_AFTER.match(after)) and not _PAID_IN.search(clause_before):
+        return "deposit"
     if _THRESHOLD_AFTER.match(after) or _CONDITION_AFTER.match(after):
         return "threshold"
     return ""

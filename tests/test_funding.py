@@ -27,6 +27,8 @@ def _one(sentence: str, **options) -> FundingMatch:
         ("拟安排地方政府专项债券4.4万亿元", 4.4e12),
         ("一般公共预算支出规模29.7万亿元", 2.97e13),
         ("拟发行超长期特别国债1.3万亿元", 1.3e12),
+        ("省财政安排资本金5亿元支持融资担保公司", 5e8),  # capital paid in by the state
+        ("市财政设立1000万元的贷款风险补偿保证金", 1e7),
     ],
 )
 def test_funding_reads_amounts(sentence: str, amount: float) -> None:
@@ -178,6 +180,10 @@ def test_funding_offsets_point_at_mention() -> None:
         "推进投入主体多元化",
         "力争规上工业企业劳动生产率由每人18万元提升至25万元",  # productivity, an economic measure
         "为每名支教教师购买意外伤害保险,保险金额每人80万元",  # a sum insured is not money spent
+        "(一)有不低于人民币100万元的注册资本；",  # what an applicant must hold
+        "(二)有100万元人民币以上的注册资本；",
+        "经营出境旅游业务的旅行社，应当增存质量保证金120万元。",
+        "犯罪嫌疑人的保证金起点数额为人民币一千元。",
     ],
 )
 def test_funding_rejects_what_is_not_money_spent(sentence: str) -> None:
