@@ -3,8 +3,7 @@
 
 A pure function of the file's bytes and the config, run in worker processes (which write the results
 into the store themselves, ``pipeline.runner``) or as a Dask task (whose results the parent writes).
-Every failure becomes a ``ReadError`` naming the stage,
-so one bad file never stops a batch.
+Every failure becomes a ``ReadError`` naming the stage, so one bad file never stops a batch.
 """
 from __future__ import annotations
 
