@@ -340,7 +340,8 @@ def run(
     summary = RunSummary(out=out, found=len(files))
     db_path = out / DB_NAME
     tmp_path = out / f".{DB_NAME}.tmp"
-    for stale in (tmp_path, Path(f"{tmp_path}-wal"), Path(f"{tmp_path}-shm")):
+    # (a journal left by a run killed mid-transaction would otherwise be "rolled back" into the copy)
+    for stale in (tmp_path, *(Path(f"{tmp_path}{suffix}") for suffix in _SIDE_FILES)):
         stale.unlink(missing_ok=True)
     if db_path.exists() and not force:
         _checkpoint(db_path)
@@ -409,15 +410,20 @@ def run(
     return summary
 
 
+_SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
 def _checkpoint(path: Path) -> None:
-    """Fold the WAL into the main file so a plain copy or rename carries every row."""
+    """Fold any WAL into the main file and leave no journal beside it, so a plain copy or rename
+    carries every row (called with no transaction open: what is left is not needed)."""
     import sqlite3
 
     conn = sqlite3.connect(path)
     try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a read rolls back a hot journal
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode=DELETE")
     finally:
         conn.close()
-    for suffix in ("-wal", "-shm"):
+    for suffix in _SIDE_FILES:
         Path(f"{path}{suffix}").unlink(missing_ok=True)

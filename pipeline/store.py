@@ -54,7 +54,7 @@ class Store:
 
     ``readonly`` opens an existing store for reading (search, serve, compare); ``scratch`` is for a
     run's working copy, which is replaced atomically and so needs no fsync; several processes may
-    write it at once (WAL journal, a generous busy timeout). ``create=False`` skips creating the
+    write it at once (each transaction waits for the others: a generous busy timeout). ``create=False`` skips creating the
     tables, for a connection to a store known to have them.
     """
 
@@ -67,11 +67,17 @@ class Store:
         else:
             # Writers wait for each other's transactions instead of failing at once.
             self.conn = sqlite3.connect(self.path, timeout=600)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            # A run's working copy is renamed over the real store only when complete, and thrown
-            # away after a crash: it needs no fsync. The WAL journal still matters: a worker killed
-            # in the middle of a transaction must leave the others' rows intact.
-            self.conn.execute(f"PRAGMA synchronous={'OFF' if scratch else 'NORMAL'}")
+            if scratch:
+                # A run's working copy is renamed over the real store only when complete, and thrown
+                # away after a crash: it needs no fsync. It keeps a rollback journal, though: a worker
+                # killed in the middle of a transaction must leave the others' rows intact. (Not WAL,
+                # whose shared memory file does not work on every network file system; measured as
+                # fast here.)
+                self.conn.execute("PRAGMA journal_mode=TRUNCATE")
+                self.conn.execute("PRAGMA synchronous=OFF")
+            else:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
             if create:
                 self._create()
         self.conn.row_factory = sqlite3.Row

@@ -388,3 +388,36 @@ def test_process_batch_classifying_keeps_every_other_field_of_a_measure(samples_
             assert {k: v for k, v in as_dict(m).items() if k not in themed} == \
                    {k: v for k, v in as_dict(n).items() if k not in themed}
             assert n.theme and n.themes.startswith(n.theme)
+
+
+@pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crashing stand-in reaches the workers by fork")
+def test_run_a_worker_killed_inside_its_write_transaction_loses_no_other_row(samples_dir, tmp_path, monkeypatch):
+    # A worker killed half-way through writing its batch: the files are retried, nothing is doubled,
+    # the store is sound and no journal is left beside it.
+    import os
+
+    from pipeline.store import Store
+
+    parent, write_result = os.getpid(), Store.write_result
+
+    def write_then_die(self, result, size, mtime, *, new=False):
+        if os.getpid() != parent:
+            self.conn.execute("PRAGMA cache_size=1")  # spill every page to the file before the commit
+        write_result(self, result, size, mtime, new=new)
+        if os.getpid() != parent and result.doc_id.endswith("killer.txt"):
+            os._exit(3)  # the killer's rows are written, its batch's transaction still open
+
+    folder = tmp_path / "in"
+    for i in range(6):
+        shutil.copytree(samples_dir, folder / f"copy{i}")
+    (folder / "copy2" / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
+    monkeypatch.setattr(Store, "write_result", write_then_die)
+    summary = run([folder], tmp_path / "out", workers=2, progress=False)
+    documents = [d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")]
+    assert sorted(documents) == sorted(set(documents)) and len(documents) == 36 == summary.documents
+    assert [e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["copy2/killer.txt"]
+    with sqlite3.connect(tmp_path / "out" / "zhengce.sqlite") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT COUNT(*) FROM measures WHERE doc_id = 'copy2/killer.txt'").fetchone() == (0,)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if "sqlite" in p.name) == ["zhengce.sqlite"]
