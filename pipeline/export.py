@@ -63,17 +63,26 @@ def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)
     return [path for _, path in staged]
 
 
+# Rows of one Excel sheet, its header included (the format's limit).
+XLSX_MAX_ROWS = 1_048_576
+
+
 def write_xlsx(frames: dict, path: Path) -> None:
-    """Every DataFrame as its own sheet: frozen header, sensible widths, numbers as numbers."""
+    """Every DataFrame as its own sheet: frozen header, sensible widths, numbers as numbers. A table
+    longer than a sheet holds (a million rows: the measures of some 10,000 documents) continues on
+    sheets named ``measures_2``, ``measures_3``..., each with the header."""
     import pandas as pd
 
+    per_sheet = XLSX_MAX_ROWS - 1
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in frames.items():
-            sheet = name[:31]
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for i, col in enumerate(frame.columns, start=1):
-                sample = [str(col)] + [str(v) for v in frame[col].head(200).tolist()]
-                width = min(60, max(8, max(len(s) for s in sample) * 2))
-                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+            parts = [frame.iloc[i : i + per_sheet] for i in range(0, len(frame), per_sheet)] or [frame]
+            for n, part in enumerate(parts, 1):
+                sheet = name[:31] if n == 1 else f"{name[:26]}_{n}"
+                part.to_excel(writer, sheet_name=sheet, index=False)
+                ws = writer.sheets[sheet]
+                ws.freeze_panes = "A2"
+                for i, col in enumerate(part.columns, start=1):
+                    sample = [str(col)] + [str(v) for v in part[col].head(200).tolist()]
+                    width = min(60, max(8, max(len(s) for s in sample) * 2))
+                    ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
