@@ -357,17 +357,8 @@ def test_run_a_worker_dying_after_its_batch_was_written_leaves_no_duplicate(samp
 
     # Tasks name their function: the stand-in takes the real one's name (forked workers see it).
     store_then_die.__module__, store_then_die.__qualname__ = "pipeline.runner", "_store_batch"
-    # Enough files for batches of two, the killer in the middle: its batch holds another file.
-    folder = tmp_path / "in"
-    for i in range(6):
-        shutil.copytree(samples_dir, folder / f"copy{i}")
-    (folder / "copy2" / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
     monkeypatch.setattr(runner_module, "_store_batch", store_then_die)
-    summary = run([folder], tmp_path / "out", workers=2, progress=False)
-    documents = [d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")]
-    assert len(documents) == len(set(documents)) == summary.documents
-    assert "copy2/killer.txt" not in documents and len(documents) == 36
-    assert [e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["copy2/killer.txt"]
+    _run_with_a_killer_among_36_files(samples_dir, tmp_path)
     with sqlite3.connect(tmp_path / "out" / "zhengce.sqlite") as conn:
         measures = conn.execute("SELECT COUNT(*), COUNT(DISTINCT doc_id || measure_id) FROM measures").fetchone()
         indexed = conn.execute("SELECT COUNT(*) FROM measures_fts WHERE rowid IN (SELECT rowid FROM measures)").fetchone()
@@ -408,16 +399,23 @@ def test_run_a_worker_killed_inside_its_write_transaction_loses_no_other_row(sam
         if os.getpid() != parent and result.doc_id.endswith("killer.txt"):
             os._exit(3)  # the killer's rows are written, its batch's transaction still open
 
-    folder = tmp_path / "in"
-    for i in range(6):
-        shutil.copytree(samples_dir, folder / f"copy{i}")
-    (folder / "copy2" / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
     monkeypatch.setattr(Store, "write_result", write_then_die)
-    summary = run([folder], tmp_path / "out", workers=2, progress=False)
-    documents = [d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")]
-    assert sorted(documents) == sorted(set(documents)) and len(documents) == 36 == summary.documents
-    assert [e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["copy2/killer.txt"]
+    _run_with_a_killer_among_36_files(samples_dir, tmp_path)
     with sqlite3.connect(tmp_path / "out" / "zhengce.sqlite") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT COUNT(*) FROM measures WHERE doc_id = 'copy2/killer.txt'").fetchone() == (0,)
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if "sqlite" in p.name) == ["zhengce.sqlite"]
+
+
+def _run_with_a_killer_among_36_files(samples_dir: Path, tmp_path: Path) -> None:
+    """Run 2 workers over six copies of the samples and copy2/killer.txt (enough files for batches
+    of two, the killer in the middle, so its batch holds another file); each good document must be
+    there once and the killer only as an errors row."""
+    folder = tmp_path / "in"
+    for i in range(6):
+        shutil.copytree(samples_dir, folder / f"copy{i}")
+    (folder / "copy2" / "killer.txt").write_text("某县教育局关于加强教师培训的通知。\n要加强教师培训。\n", encoding="utf-8")
+    summary = run([folder], tmp_path / "out", workers=2, progress=False)
+    documents = [d["doc_id"] for d in read_csv(tmp_path / "out" / "documents.csv")]
+    assert len(documents) == len(set(documents)) == summary.documents == 36
+    assert [e["doc_id"] for e in read_csv(tmp_path / "out" / "errors.csv")] == ["copy2/killer.txt"]
