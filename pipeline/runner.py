@@ -22,7 +22,7 @@ from corpus.errors import ZhengceError
 from corpus.records import DocumentResult, ReadError
 from pipeline.config import Config
 from pipeline.process import BATCH_DOCS, process, process_batch, warm_up
-from pipeline.store import DB_NAME, Store
+from pipeline.store import DB_NAME, Store, checkpoint, remove_store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -340,11 +340,9 @@ def run(
     summary = RunSummary(out=out, found=len(files))
     db_path = out / DB_NAME
     tmp_path = out / f".{DB_NAME}.tmp"
-    # (a journal left by a run killed mid-transaction would otherwise be "rolled back" into the copy)
-    for stale in (tmp_path, *(Path(f"{tmp_path}{suffix}") for suffix in _SIDE_FILES)):
-        stale.unlink(missing_ok=True)
+    remove_store(tmp_path)  # a run killed before it finished left it
     if db_path.exists() and not force:
-        _checkpoint(db_path)
+        checkpoint(db_path)
         shutil.copyfile(db_path, tmp_path)
 
     with Store(tmp_path, scratch=True) as store:
@@ -404,26 +402,7 @@ def run(
             # re-run's time went into writing them again).
             if summary.processed or summary.removed or not all(p.is_file() for p in export_paths(out, formats)):
                 export_tables(store, out, formats)
-    _checkpoint(tmp_path)
+    checkpoint(tmp_path)
     os.replace(tmp_path, db_path)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-_SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
-
-
-def _checkpoint(path: Path) -> None:
-    """Fold any WAL into the main file and leave no journal beside it, so a plain copy or rename
-    carries every row (called with no transaction open: what is left is not needed)."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a read rolls back a hot journal
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        conn.close()
-    for suffix in _SIDE_FILES:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)

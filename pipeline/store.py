@@ -54,8 +54,8 @@ class Store:
 
     ``readonly`` opens an existing store for reading (search, serve, compare); ``scratch`` is for a
     run's working copy, which is replaced atomically and so needs no fsync; several processes may
-    write it at once (each transaction waits for the others: a generous busy timeout). ``create=False`` skips creating the
-    tables, for a connection to a store known to have them.
+    write it at once (each transaction waits for the others: a generous busy timeout).
+    ``create=False`` skips creating the tables, for a connection to a store known to have them.
     """
 
     def __init__(self, path: str | Path, *, readonly: bool = False, scratch: bool = False, create: bool = True):
@@ -221,3 +221,27 @@ class Store:
         if name not in TABLES:
             raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
         return pd.read_sql_query(f"SELECT * FROM {name} ORDER BY {ORDER_BY[name]}", self.conn)
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+
+
+def checkpoint(path: str | Path) -> None:
+    """Fold any WAL into the database file and leave no journal beside it, so that a plain copy or
+    rename carries every row. Call it with no connection writing."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # a read rolls back a hot journal
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    for suffix in _SIDE_FILES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def remove_store(path: str | Path) -> None:
+    """Delete a database and its side files (a journal left by a process killed mid-transaction
+    would otherwise be "rolled back" into a new database of the same name)."""
+    for file in (Path(path), *(Path(f"{path}{suffix}") for suffix in _SIDE_FILES)):
+        file.unlink(missing_ok=True)
