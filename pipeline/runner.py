@@ -147,9 +147,7 @@ def _pool_writes(files: list[SourceFile], config: Config, workers: int, db_path:
 
     def submit(pool: ProcessPoolExecutor, batch: list[SourceFile], retry: bool) -> Future:
         tasks = [(str(f.path), f.doc_id, f.size, f.mtime, not retry and f.doc_id not in stored) for f in batch]
-        future = pool.submit(_store_batch, str(db_path), tasks, config)
-        running[future] = batch
-        return future
+        return pool.submit(_store_batch, str(db_path), tasks, config)
 
     while pending or suspects:
         with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
@@ -158,10 +156,12 @@ def _pool_writes(files: list[SourceFile], config: Config, workers: int, db_path:
             while not broken and (pending or suspects or running):
                 if suspects:
                     if not running:  # a suspect runs alone: if the pool breaks now, it is the cause
-                        submit(pool, [suspects.pop()], retry=True)
+                        batch = [suspects.pop()]
+                        running[submit(pool, batch, retry=True)] = batch
                 else:
                     while pending and len(running) < window:
-                        submit(pool, pending.pop(), retry=False)
+                        batch = pending.pop()
+                        running[submit(pool, batch, retry=False)] = batch
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 alone = len(running) == 1
                 for future in done:
