@@ -51,9 +51,11 @@ _CURRENCY = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR",
 _MONEY_CHAR = re.compile(r"[元万亿萬億]")
 # Clause boundaries: an amount's context never crosses these (、 does not end a clause).
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？\n]")
+# Verbs of spending, allocating or raising money.
+_SPENDING = "投入|投资|安排|拨付|拨款|下达|补助|补贴|筹措|筹集|兑现|奖励|奖补|资助|出资"
 _MONEY_CONTEXT = re.compile(
-    r"投入|投资|安排|拨付|拨款|下达|补助|补贴|筹措|筹集|兑现|资金|经费|预算|支出|奖励|奖补|资助|"
-    r"债券|国债|赤字|融资|出资|捐赠|捐款|募集|转移支付|专项|基金|新台币|新臺幣|人民币"
+    rf"{_SPENDING}|资金|经费|预算|支出|"
+    r"债券|国债|赤字|融资|捐赠|捐款|募集|转移支付|专项|基金|新台币|新臺幣|人民币"
 )
 # What may follow a bare 4.6亿 (no 元) for it to still be money: the end of the clause or a verb.
 _BARE_NEXT = re.compile(
@@ -97,7 +99,7 @@ _CAPITAL_AFTER = re.compile(r"^(?:人民币)?(?:及|或)?(?:以上|以下)?的?(
 _DEPOSIT = "保证金|担保金"
 _DEPOSIT_BEFORE = re.compile(_DEPOSIT)
 _DEPOSIT_AFTER = re.compile(rf"^(?:人民币)?(?:及|或)?(?:以上|以下)?的?[^,，;；。]{{0,8}}(?:{_DEPOSIT})")
-_PAID_IN = re.compile(r"投入|投资|安排|拨付|下达|筹措|筹集|注入|出资|补助|奖励|补贴|资助|财政")
+_PAID_IN = re.compile(rf"{_SPENDING}|注入|财政")
 _THRESHOLD_AFTER = re.compile(
     r"^(?:(?:及|或)?(?:以上|以下|以内|以外)(?:的|者|之|企业|项目|单位|工程|规模|家庭|家户|人员|个人))|^者"
 )
