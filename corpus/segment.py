@@ -24,7 +24,7 @@ BACKENDS = ("jieba", "rjieba")
 DEFAULT = "rjieba"
 
 _LOCK = threading.Lock()
-_WHITESPACE = re.compile(r"\s").search  # the characters str.strip() removes; most sentences have none
+_WHITESPACE = re.compile(r"\s").search  # the characters str.strip() removes
 
 
 @lru_cache(maxsize=1)
@@ -168,8 +168,7 @@ def tokens(text: str) -> list[str]:
 
     A module-level function (not a lambda) so that fitted vectorizers can be persisted.
     """
-    words = get_tokenizer().cut(text)
-    return [t for t in words if t.strip()] if _WHITESPACE(text) else words
+    return _non_blank(get_tokenizer().cut(text), text)
 
 
 # The name the style guide uses for the same function.
@@ -178,5 +177,9 @@ jieba_tokens = tokens
 
 def search_tokens(text: str) -> list[str]:
     """Non-whitespace search-mode words of ``text`` (default segmenter), for a full-text index."""
-    words = get_tokenizer().cut_for_search(text)
-    return [t for t in words if t.strip()] if _WHITESPACE(text) else words
+    return _non_blank(get_tokenizer().cut_for_search(text), text)
+
+
+def _non_blank(words: list[str], text: str) -> list[str]:
+    """``words`` without whitespace tokens; text without whitespace (most sentences) has none."""
+    return [w for w in words if w.strip()] if _WHITESPACE(text) else words
