@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -59,30 +58,20 @@ def rss_mb(pid: int | None = None) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
 
-def _get_classifier(factory, config):
-    """The worker's cached classifier, whichever signature ``pipeline.process._classifier`` has."""
-    import inspect
-
-    if "taxonomy" in inspect.signature(factory).parameters:
-        return factory(config.model, config.taxonomy, config.theme_threshold)
-    return factory(config.model, config.theme_threshold)
-
-
 def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
     """Call each stage of ``pipeline.process.process`` by hand on one process and time it."""
     from corpus.normalise import normalise
     from corpus.readers import read_path
-    from corpus.records import Document, DocumentResult
     from extractors import records
     from pipeline.config import Config
-    from pipeline.process import BATCH_DOCS, _classifier, _nlp
+    from pipeline.process import BATCH_DOCS, _classifier, _nlp, extracted, set_themes
     from pipeline.search import index_terms
     from pipeline.store import Store
 
     config = Config(segmenter=segmenter)
     started = time.perf_counter()
     nlp = _nlp(config.segmenter)
-    classifier = _get_classifier(_classifier, config)
+    classifier = _classifier(config.model, config.taxonomy, config.theme_threshold)
     if files:  # first-call set-up (gazetteers, compiled patterns) is loading, not per-document work
         warm = nlp(nlp.make_doc(read_path(files[0]).text[:2000]))
         records(warm, "warm-up")
@@ -98,28 +87,19 @@ def run_stages(files: list[Path], root: Path, segmenter: str) -> dict:
     batch: list = []
 
     def write_batch(batch: list) -> None:
-        """Classify the measures of a batch in one call (as ``process_batch`` does), index, write."""
+        """Classify the measures of a batch in one call, index and write, as ``process_batch`` and
+        the workers do."""
         t4 = time.perf_counter()
-        measures = [m for *_, found in batch for m in found.measures]
-        predictions = iter(classifier.predict_themes([m.text for m in measures],
-                                                     sections=[m.section for m in measures]))
-        classified = [[replace(m, theme=p.theme, theme_score=round(p.score, 4), themes=p.themes,
-                               instrument=p.instrument) for m, p in zip(found.measures, predictions)]
-                      for *_, found in batch]
+        results = [extracted(doc_id, path, digest, raw, norm, found) for doc_id, path, _, digest, raw, norm, found in batch]
+        set_themes([r for r in results if r.measures], config)
         t5 = time.perf_counter()
         times["classify"] += t5 - t4
-        terms = [[index_terms(m.text) for m in ms] for ms in classified]
+        for r in results:
+            r.search_terms = [index_terms(m.text) for m in r.measures]
         t6 = time.perf_counter()
         times["index"] += t6 - t5
-        for (doc_id, path, data, digest, raw, norm, found), ms, ts in zip(batch, classified, terms):
-            document = Document(doc_id=doc_id, title=found.title, published=found.published,
-                                province=found.province, city=found.city, county=found.county,
-                                admin_level=found.admin_level, script=norm.script, n_chars=len(norm.text),
-                                n_measures=len(ms), format=raw.format, encoding=raw.encoding,
-                                lost_chars=norm.lost_chars, content_hash=digest)
-            result = DocumentResult(doc_id, str(path), digest, document, ms, found.funding, found.targets,
-                                    found.indicators, search_terms=ts)
-            store.write_result(result, len(data), 0.0)
+        for r, (_, _, data, *_) in zip(results, batch):
+            store.write_result(r, len(data), 0.0)
         times["write"] += time.perf_counter() - t6
 
     with tempfile.TemporaryDirectory() as out, Store(Path(out) / "bench.sqlite", scratch=True) as store:

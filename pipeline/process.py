@@ -150,6 +150,12 @@ def _extract(path: Path, doc_id: str, config: Config) -> DocumentResult:
     except Exception as exc:  # noqa: BLE001
         LOGGER.warning("extraction failed on %s: %s", path, exc, exc_info=LOGGER.isEnabledFor(logging.DEBUG))
         return _error(doc_id, path, digest, "extract", exc)
+    return extracted(doc_id, path, digest, raw, norm, found)
+
+
+def extracted(doc_id: str, path: Path, digest: str, raw, norm, found) -> DocumentResult:
+    """The result of one file from its reading (``RawDocument``), normalising (``Normalised``)
+    and extraction (``extractors.collect.DocRecords``), measures not yet classified."""
     document = Document(
         doc_id=doc_id,
         title=found.title,
@@ -177,7 +183,7 @@ def _classify(results: list[DocumentResult], config: Config) -> list[DocumentRes
     if not todo:
         return results
     try:
-        _set_themes(todo, config)
+        set_themes(todo, config)
     except Exception as exc:  # noqa: BLE001
         if len(todo) > 1:  # find the document it fails on
             return [_classify([r], config)[0] for r in results]
@@ -187,7 +193,8 @@ def _classify(results: list[DocumentResult], config: Config) -> list[DocumentRes
     return results
 
 
-def _set_themes(results: list[DocumentResult], config: Config) -> None:
+def set_themes(results: list[DocumentResult], config: Config) -> None:
+    """Classify the measures of ``results`` in one call and put theme and instrument on each."""
     measures = [m for r in results for m in r.measures]
     predictions = iter(_classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
         [m.text for m in measures], sections=[m.section for m in measures]))
