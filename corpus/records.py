@@ -140,6 +140,9 @@ class DocumentResult:
     error: ReadError | None = None
     search_terms: list[str] = field(default_factory=list)
     """Per measure, the space-joined terms the full-text index stores (segmented in the worker)."""
+    measure_words: list[list[str] | None] = field(default_factory=list)
+    """Per measure, its words from the document's segmentation (None: segment the text again);
+    read by the classifier and the index in the worker, then dropped."""
 
 
 def columns(record_type: type) -> list[str]:

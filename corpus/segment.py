@@ -25,6 +25,7 @@ DEFAULT = "rjieba"
 
 _LOCK = threading.Lock()
 _WHITESPACE = re.compile(r"\s").search  # the characters str.strip() removes
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]+").fullmatch
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +78,23 @@ class Segmenter:
         if self.name == "rjieba":
             return list(self.backend.cut_for_search(text, hmm=True))
         return list(self.backend.cut_for_search(text, HMM=True))
+
+    def search_words(self, word: str) -> list[str]:
+        """What ``cut_for_search`` makes of one word of ``cut``: its dictionary words of two and
+        three characters, then the word. Text already cut need not be segmented again to be
+        indexed; ``cut_for_search(text)`` is ``search_words`` over ``cut(text)`` (tested)."""
+        if self.name == "rjieba":
+            if not _CJK_WORD(word):  # jieba-rs splits mixed words (GB3838-2002) its own way
+                return list(self.backend.cut_for_search(word, hmm=True))
+            known = self.backend.has_word
+        else:
+            known = self.backend.FREQ.get
+        n = len(word)
+        out = [word[i : i + 2] for i in range(n - 1) if known(word[i : i + 2])] if n > 2 else []
+        if n > 3:
+            out += [word[i : i + 3] for i in range(n - 2) if known(word[i : i + 3])]
+        out.append(word)
+        return out
 
     def __repr__(self) -> str:
         return f"Segmenter({self.name!r}, {len(_entries())} policy words)"
@@ -173,11 +191,6 @@ def tokens(text: str) -> list[str]:
 
 # The name the style guide uses for the same function.
 jieba_tokens = tokens
-
-
-def search_tokens(text: str) -> list[str]:
-    """Non-whitespace search-mode words of ``text`` (default segmenter), for a full-text index."""
-    return _non_blank(get_tokenizer().cut_for_search(text), text)
 
 
 def _non_blank(words: list[str], text: str) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from corpus.records import FundingAmount, Indicator, Measure, Target
-from extractors.components import sentence_values
+from extractors.components import sentence_values, words_between
 
 
 @dataclass(slots=True)
@@ -21,6 +21,9 @@ class DocRecords:
     funding: list[FundingAmount] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    measure_words: list[list[str] | None] = field(default_factory=list)
+    """Per measure, its words as the Doc's segmenter cut them (None where a measure's bounds fall
+    inside a word): the classifier and the search index use them instead of segmenting again."""
 
 
 def _known(record_type: type, value: dict) -> dict:
@@ -51,6 +54,7 @@ def records(doc: Doc, doc_id: str) -> DocRecords:
                 start=s["start"], end=s["end"])
         for s in sentences if s["is_measure"]
     ]
+    out.measure_words = [words_between(doc, m.start, m.end) for m in out.measures]
     sentence_text = {s["sentence_id"]: s["text"] for s in sentences}
     for span in doc.spans.get("funding", []):
         value = span._.value

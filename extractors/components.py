@@ -6,8 +6,11 @@ Doc and keep the record's fields as a plain dict in ``span._.value``.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
-from typing import Iterable
+from functools import partial
+from typing import Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -71,6 +74,32 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+WORDS_KEY = "zhengce.words"
+_BOUNDS_KEY = "zhengce.word_bounds"
+
+
+def words_between(doc: Doc, start: int, end: int) -> list[str] | None:
+    """The segmenter's words of ``doc_text(doc)[start:end]``, or None when ``start`` or ``end``
+    falls inside a word or the Doc was not made by ``extractors.load``'s tokenizer.
+
+    What the theme classifier and the search index read instead of segmenting each measure a
+    second and third time. A sentence ends at punctuation or a line break, where the segmenter
+    starts a new block, so its words here are the ones it gets when cut alone (every aligned
+    measure of the bench corpus, the eval documents and the seeds: benchmarks/README.md).
+    """
+    words = doc.user_data.get(WORDS_KEY)
+    if words is None:
+        return None
+    bounds = doc.user_data.get(_BOUNDS_KEY)
+    if bounds is None:
+        bounds = doc.user_data[_BOUNDS_KEY] = [0, *itertools.accumulate(map(len, words))]
+    i = bisect.bisect_left(bounds, start)
+    j = bisect.bisect_left(bounds, end, i)
+    if i < len(bounds) and bounds[i] == start and j < len(bounds) and bounds[j] == end:
+        return words[i:j]
+    return None
 
 
 def span_text(doc: Doc, span: Span) -> str:
@@ -143,7 +172,8 @@ class DocumentMetaComponent:
 
 
 class SentenceFinder:
-    """Runs ``find(sentence_text) -> matches`` over every sentence and keeps the matches as spans."""
+    """Runs ``finder(doc)(sentence_text) -> matches`` over every sentence and keeps the matches as
+    spans (the finder is set up once per Doc: reading ``doc._`` costs more than most sentences)."""
 
     label = ""
     attribute = ""
@@ -154,15 +184,16 @@ class SentenceFinder:
         self.spans_key = spans_key
         self.overwrite = overwrite
 
-    def find(self, doc: Doc, text: str) -> Iterable:
+    def finder(self, doc: Doc) -> Callable[[str], Iterable]:
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
         text = doc_text(doc)
+        find = self.finder(doc)
         for start, end, origin in sentence_values(doc):
             try:
-                matches = list(self.find(doc, text[start:end]))
+                matches = list(find(text[start:end]))
             except Exception:  # one odd sentence must not lose the document
                 LOGGER.exception("%s failed on %r", self.name, text[start:end][:80])
                 continue
@@ -180,12 +211,12 @@ class FundingComponent(SentenceFinder):
     label = "FUNDING"
     attribute = "funding"
 
-    def find(self, doc: Doc, text: str):
+    def finder(self, doc: Doc) -> Callable[[str], Iterable]:
         from extractors.funding import find_funding
 
         # A Taiwan document's bare 元 is New Taiwan dollars (the region is set by document_meta).
         taiwan = getattr(doc._.region, "province", "") == "台湾省"
-        return find_funding(text, default_currency="TWD" if taiwan else "CNY")
+        return partial(find_funding, default_currency="TWD" if taiwan else "CNY")
 
 
 class TargetsComponent(SentenceFinder):

@@ -13,7 +13,7 @@ from spacy.util import get_words_and_spaces
 import extractors.components  # noqa: F401  (registers the factories)
 from corpus.segment import Segmenter, get_tokenizer
 from extractors._extensions import ensure_extensions
-from extractors.components import COMPONENTS, TEXT_KEY
+from extractors.components import COMPONENTS, TEXT_KEY, WORDS_KEY
 
 
 MAX_CHARS = 3_000_000
@@ -27,7 +27,8 @@ LEX_ATTRS = (attrs.IS_ALPHA, attrs.IS_ASCII, attrs.IS_DIGIT, attrs.IS_PUNCT, att
 
 class SegmenterTokenizer:
     """A spaCy tokenizer over our segmenter: one token per word, no trailing-space bookkeeping
-    (whitespace runs are tokens of their own), and the Doc's text remembered for the components."""
+    (whitespace runs are tokens of their own); the Doc's text and words are remembered as plain
+    strings for the components and ``words_between`` (reading them back from tokens is slow)."""
 
     def __init__(self, vocab, segmenter: Segmenter):
         self.vocab = vocab
@@ -36,10 +37,10 @@ class SegmenterTokenizer:
     def __call__(self, text: str) -> Doc:
         words = [w for w in self.segmenter.cut(text) if w]
         if "".join(words) != text:  # a segmenter that drops characters: let spaCy align them
-            words, spaces = get_words_and_spaces(words, text)
+            doc = Doc(self.vocab, *get_words_and_spaces(words, text))
         else:
-            spaces = [False] * len(words)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+            doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+            doc.user_data[WORDS_KEY] = words
         doc.user_data[TEXT_KEY] = text
         return doc
 

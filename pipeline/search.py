@@ -30,33 +30,45 @@ class SearchError(ZhengceError):
 
 
 class _TermCache(dict):
-    """token -> its index terms joined ("" when not indexed), computed on first sight: a corpus
-    repeats a small vocabulary, so the per-token regex and bigram work is done once per word."""
+    """word -> the index terms of its search-mode words, joined ("" when none are indexed),
+    computed on first sight: a corpus repeats a small vocabulary, so the sub-word, regex and
+    bigram work is done once per word."""
 
     LIMIT = 200_000  # words; cleared past this so memory stays bounded on huge corpora
 
-    def __missing__(self, token: str) -> str:
-        if not _WORD.fullmatch(token):
-            terms = ""
-        elif len(token) > 2 and _CJK.match(token):
-            terms = " ".join([token, *(token[i : i + 2] for i in range(len(token) - 1))])
-        else:
-            terms = token
+    def __missing__(self, word: str) -> str:
+        from corpus.segment import get_tokenizer
+
+        terms = " ".join(filter(None, map(_token_terms, get_tokenizer().search_words(word))))
         if len(self) >= self.LIMIT:
             self.clear()
-        self[token] = terms
+        self[word] = terms
         return terms
+
+
+def _token_terms(token: str) -> str:
+    if not _WORD.fullmatch(token):
+        return ""
+    if len(token) > 2 and _CJK.match(token):
+        return " ".join([token, *(token[i : i + 2] for i in range(len(token) - 1))])
+    return token
 
 
 _TERMS = _TermCache()
 
 
-def index_terms(text: str) -> str:
+def index_terms(text: str, words: list[str] | None = None) -> str:
     """The terms stored for ``text``: search-mode words, and bigrams of words longer than two
-    characters."""
-    from corpus.segment import search_tokens
+    characters.
 
-    return " ".join(filter(None, map(_TERMS.__getitem__, search_tokens(text))))
+    ``words``: the words ``text`` was already cut into (``extractors.components.words_between``),
+    so that it is not segmented again; by default it is cut here.
+    """
+    if words is None:
+        from corpus.segment import get_tokenizer
+
+        words = get_tokenizer().cut(text)
+    return " ".join(filter(None, map(_TERMS.__getitem__, words)))
 
 
 def query_terms(query: str) -> list[str]:

@@ -146,3 +146,19 @@ def test_nlp_tokens_keep_the_cheap_lexical_flags_only(nlp):
     assert flags[" "] == (False, True, False)
     assert flags["2027"] == (False, False, True)
     assert not any(t.like_num or t.shape_ for t in doc)
+
+
+def test_nlp_measures_carry_the_words_the_document_was_cut_into(nlp):
+    # The classifier and the search index read these instead of segmenting each measure again.
+    from corpus.segment import get_tokenizer
+    from extractors.components import words_between
+
+    found = extractors.records(nlp(TEXT), "d")
+    segmenter = get_tokenizer(nlp.tokenizer.segmenter.name)
+    assert len(found.measure_words) == len(found.measures) > 0
+    for measure, words in zip(found.measures, found.measure_words):
+        assert words == [w for w in segmenter.cut(measure.text) if w]
+    doc = nlp.make_doc("加强教师队伍建设。")  # 加强 | 教师队伍 | 建设 | 。
+    assert words_between(doc, 0, 6) == ["加强", "教师队伍"]
+    assert words_between(doc, 0, 4) is None  # 4 falls inside 教师队伍: the caller segments instead
+    assert words_between(doc, 8, 9) == ["。"] and words_between(doc, 9, 9) == []

@@ -203,3 +203,13 @@ def test_search_bundled_samples(samples_dir, tmp_path):
         found = _ids(store.conn, "交流輪崗")
     assert len(expected) >= 2
     assert expected <= found
+
+
+def test_index_terms_from_given_words_are_those_of_the_text():
+    # Workers index each measure from the words its document was cut into, not a new segmentation.
+    from corpus.segment import get_tokenizer
+    from pipeline.search import index_terms
+
+    text = "拨付生均公用经费 按《标准》(GB3838-2002)执行，推进交流轮岗。"
+    assert index_terms(text, get_tokenizer().cut(text)) == index_terms(text)
+    assert {"生均公用经费", "经费", "轮岗"} <= set(index_terms(text).split())

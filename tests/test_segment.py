@@ -4,10 +4,15 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from corpus.segment import get_tokenizer, policy_words, search_tokens, tokens
+from corpus.normalise import normalise
+from corpus.readers import read_path
+from corpus.segment import get_tokenizer, policy_words, tokens
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 
 # The words the brief lists, each in a real policy sentence.
 SENTENCES = {
@@ -71,9 +76,17 @@ def test_segment_tokens_drop_whitespace():
     assert tokens("落实 控辍保学\n责任") == ["落实", "控辍保学", "责任"]
 
 
-def test_segment_search_tokens_add_sub_words():
-    out = search_tokens("拨付生均公用经费")
-    assert "生均公用经费" in out and "经费" in out
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_segment_search_words_of_cut_words_are_cut_for_search(backend):
+    # The search index expands words the Doc already holds instead of segmenting each measure
+    # again: that must give exactly what cut_for_search gives, mixed Latin and digits included.
+    seg = get_tokenizer(backend)
+    texts = ["拨付生均公用经费，中华人民共和国义务教育法。",
+             "按照《地表水环境质量标准》(GB3838-2002)和GB/T19892.1-2005执行，落实控辍保学责任",
+             *(normalise(read_path(path).text).text for path in sorted(SAMPLES.rglob("*.*")))]
+    for text in texts:
+        assert [w for word in seg.cut(text) for w in seg.search_words(word)] == seg.cut_for_search(text)
+    assert {"生均公用经费", "经费"} <= set(seg.search_words("生均公用经费"))
 
 
 def test_segment_tokens_survive_pickle():
