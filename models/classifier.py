@@ -108,9 +108,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         self.__dict__.pop("_fast_lookup", None)
         return super().fit_transform(raw_documents, y)
 
-    def transform(self, raw_documents):
+    def transform(self, raw_documents, tokenized=None):
+        """TF-IDF rows of ``raw_documents``. ``tokenized``: for a word analyzer, each document's
+        words as the tokenizer would give them (None for one to tokenize here), so that text
+        already segmented is not segmented again."""
         check_is_fitted(self, "vocabulary_")
-        counts = self._fast_counts(raw_documents)
+        counts = self._fast_counts(raw_documents, tokenized)
         if counts is None:
             return super().transform(raw_documents)
         if self.norm not in (None, "l2"):
@@ -169,7 +172,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         # A hash table (pandas' Index) finds a batch of keys five times faster than a binary search.
         return pd.Index(np.asarray(keys, dtype=np.int64)), np.asarray(columns, dtype=np.int64)
 
-    def _fast_counts(self, raw_documents):
+    def _fast_counts(self, raw_documents, tokenized=None):
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         lookup = self._lookup()
@@ -179,7 +182,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         if self.analyzer == "char":
             rows, columns = self._char_columns(docs, lookup)
         else:
-            rows, columns = self._word_columns(docs, lookup)
+            rows, columns = self._word_columns(docs, lookup, tokenized)
         counts = sparse.csr_matrix((np.ones(len(columns), dtype=self.dtype), (rows, columns)),
                                    shape=(len(docs), len(self.vocabulary_)), dtype=self.dtype)
         counts.sum_duplicates()
@@ -205,12 +208,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             columns.append(found)
         return np.concatenate(rows), np.concatenate(columns)
 
-    def _word_columns(self, docs, lookup):
+    def _word_columns(self, docs, lookup, tokenized=None):
         vocabulary = self.vocabulary_
         get = vocabulary.get
         ids, lengths = [], []
-        for doc in docs:
-            words = self.tokenizer(doc)
+        for doc, given in zip(docs, tokenized or repeat(None)):
+            words = self.tokenizer(doc) if given is None else given
             ids.extend(map(get, words, repeat(-1)))
             lengths.append(len(words))
         ids = np.asarray(ids, dtype=np.int64)
@@ -238,6 +241,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 _MAX_CHAR_N = 3  # 0x110000 ** 3 still fits in int64
 _CODE_POINTS = 0x110000
 _WHITE_SPACES = re.compile(r"\s\s+")  # what sklearn's char analyzer collapses
+_WHITE_SPACE = re.compile(r"\s").search
 
 
 def _find(lookup: tuple[pd.Index, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -500,8 +504,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             return np.full(len(proba), "", dtype=object)
         return self.instrument_classes_[proba.argmax(axis=1)]
 
-    def predict_themes(self, X: Iterable[str], sections: Iterable[str] | None = None
-                       ) -> list[ThemePrediction]:
+    def predict_themes(self, X: Iterable[str], sections: Iterable[str] | None = None,
+                       words: Sequence[Sequence[str] | None] | None = None) -> list[ThemePrediction]:
         """Theme, secondary themes and instrument of each sentence.
 
         Parameters
@@ -511,6 +515,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         sections : iterable of str, optional
             The section path of each sentence (``Measure.section``); its innermost heading is
             mixed into the theme with ``heading_weight``.
+        words : sequence of (sequence of str or None), optional
+            Each sentence's words as the segmenter cut it (``DocRecords.measure_words``), to
+            skip segmenting it again; None for a sentence to segment here.
 
         Returns
         -------
@@ -522,27 +529,40 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         headings = self._headings(sections, len(texts))
         distinct = sorted({h for h in headings if h})
+        if words is not None and len(words) != len(texts):
+            raise ValueError(f"{len(words)} word lists for {len(texts)} sentences")
+        tokenized = None if words is None else [None if w is None else _ascii_words(w, text)
+                                                for w, text in zip(words, texts)]
         # The sentences and their distinct headings in one featurisation (one call per document).
-        features = _union_transform(self.pipeline_.named_steps["features"], texts + _as_texts(distinct))
+        features = _union_transform(self.pipeline_.named_steps["features"], texts + _as_texts(distinct),
+                                    None if tokenized is None else tokenized + [None] * len(distinct))
         proba = _linear_proba(self.pipeline_.named_steps["clf"], features)
         if distinct:
-            of_heading = dict(zip(distinct, proba[len(texts):]))
+            of_heading = proba[len(texts):]
+            column = {heading: j for j, heading in enumerate(distinct)}
+            rows = [i for i, heading in enumerate(headings) if heading]
             proba = proba[: len(texts)].copy()
-            for i, heading in enumerate(headings):
-                if heading:
-                    proba[i] = (1 - self.heading_weight) * proba[i] + self.heading_weight * of_heading[heading]
+            proba[rows] = ((1 - self.heading_weight) * proba[rows]
+                           + self.heading_weight * of_heading[[column[headings[i]] for i in rows]])
             features = features[: len(texts)]
         if self.instrument_pipeline_ is None:
             inst = np.zeros((len(texts), 0))
         else:
             inst = _linear_proba(self.instrument_pipeline_.named_steps["clf"], features)
         primary = self._primary(proba)
-        # Rows of the themes at or above the threshold, best first; the primary leads. (Plain
-        # lists from here: indexing numpy arrays element by element costs more than the rest.)
-        order = np.argsort(-proba, axis=1, kind="stable").tolist()
-        n_above = (proba >= self.threshold).sum(axis=1).tolist()
-        best_score = proba[np.arange(len(texts)), primary].tolist()
+        # The themes at or above the threshold, best first; the primary leads. Most rows have at
+        # most the primary above it: only the others are sorted. (Plain lists from here: indexing
+        # numpy arrays element by element costs more than the rest.)
+        n_above = (proba >= self.threshold).sum(axis=1)
+        ranked_rows = np.flatnonzero((n_above > 1) | ((n_above == 1) & (proba.argmax(axis=1) != primary)))
         classes = [str(c) for c in self.classes_]
+        themes = [classes[best] for best in primary.tolist()]
+        for i, ranked, above_n in zip(ranked_rows.tolist(),
+                                      np.argsort(-proba[ranked_rows], axis=1, kind="stable").tolist(),
+                                      n_above[ranked_rows].tolist()):
+            best = primary[i]
+            themes[i] = ";".join([classes[best], *(classes[j] for j in ranked[:above_n] if j != best)])
+        best_score = proba[np.arange(len(texts)), primary].tolist()
         if inst.shape[1]:
             inst_best = inst.argmax(axis=1)
             inst_names = [str(c) for c in self.instrument_classes_]
@@ -550,23 +570,37 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             inst_scores = [round(v, 4) for v in inst[np.arange(len(texts)), inst_best].tolist()]
         else:
             instruments, inst_scores = [""] * len(texts), [None] * len(texts)
-        out = []
-        for best, score, ranked, above_n, instrument, inst_score in zip(
-                primary.tolist(), best_score, order, n_above, instruments, inst_scores):
-            above = [classes[j] for j in ranked[:above_n] if j != best]
-            out.append(ThemePrediction(theme=classes[best], score=round(score, 4),
-                                       themes=";".join([classes[best], *above]),
-                                       instrument=instrument, instrument_score=inst_score))
-        return out
+        return [ThemePrediction(classes[best], round(score, 4), themes_of, instrument, inst_score)
+                for best, score, themes_of, instrument, inst_score in zip(
+                    primary.tolist(), best_score, themes, instruments, inst_scores)]
 
 
-def _union_transform(union: FeatureUnion, texts: list[str]):
+def _union_transform(union: FeatureUnion, texts: list[str], tokenized: list[list[str] | None] | None = None):
     """``union.transform(texts)`` without its joblib dispatch, which costs milliseconds per call:
-    predict_themes runs once per document."""
+    predict_themes runs once per document. ``tokenized`` goes to the word vectorizer whose
+    tokenizer is ``tokens``: the texts' words as it would cut them."""
     weights = union.transformer_weights or {}
-    blocks = [transformer.transform(texts) * weights.get(name, 1)
+    blocks = [(transformer.transform(texts, tokenized) if tokenized is not None and _cuts_words(transformer)
+               else transformer.transform(texts)) * weights.get(name, 1)
               for name, transformer in union.transformer_list if transformer != "drop"]
     return sparse.hstack(blocks, format="csr")
+
+
+def _cuts_words(transformer) -> bool:
+    return (isinstance(transformer, CompactTfidfVectorizer) and transformer.analyzer == "word"
+            and transformer.tokenizer is tokens)
+
+
+_ASCII_CLAUSE = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"}
+
+
+def _ascii_words(words: Sequence[str], text: str) -> list[str]:
+    """The words of ``text`` as ``tokens`` cuts it: whitespace dropped, clause punctuation in ASCII
+    (the segmenters give punctuation one character at a time). No Python loop per word where
+    the text has no whitespace: this runs over every word of every measure."""
+    if _WHITE_SPACE(text):
+        words = [w for w in words if w.strip()]
+    return list(map(_ASCII_CLAUSE.get, words, words))
 
 
 def _linear_proba(clf: LogisticRegression, features) -> np.ndarray:
@@ -702,9 +736,9 @@ class KeywordThemes:
             if taxonomy.instruments else None
         )
 
-    def predict_themes(self, X: Iterable[str], sections: Iterable[str] | None = None
-                       ) -> list[ThemePrediction]:
-        """Cue-word themes of each sentence (``sections`` is accepted and not used)."""
+    def predict_themes(self, X: Iterable[str], sections: Iterable[str] | None = None,
+                       words: Sequence[Sequence[str] | None] | None = None) -> list[ThemePrediction]:
+        """Cue-word themes of each sentence (``sections`` and ``words`` are accepted and not used)."""
         texts = _as_texts(X)
         if not texts:
             return []

@@ -100,11 +100,26 @@ def process_batch(files: Sequence[tuple[str | Path, str]], config: Config = Conf
     results = [_extract(Path(path), doc_id, config) for path, doc_id in files]
     if config.classify:
         results = _classify(results, config)
+    set_search_terms(results)
+    return results
+
+
+def _measure_words(result: DocumentResult) -> list[list[str] | None]:
+    """The words of each measure from the document's segmentation; None where unknown."""
+    if len(result.measure_words) == len(result.measures):
+        return result.measure_words
+    return [None] * len(result.measures)
+
+
+def set_search_terms(results: list[DocumentResult]) -> None:
+    """The full-text index terms of every measure, from the words the document was cut into;
+    the words are dropped after (nothing downstream reads them)."""
     from pipeline.search import index_terms
 
     for result in results:
-        result.search_terms = [index_terms(m.text) for m in result.measures]
-    return results
+        result.search_terms = [index_terms(m.text, words)
+                               for m, words in zip(result.measures, _measure_words(result))]
+        result.measure_words = []
 
 
 def _extract(path: Path, doc_id: str, config: Config) -> DocumentResult:
@@ -173,7 +188,7 @@ def extracted(doc_id: str, path: Path, digest: str, raw, norm, found) -> Documen
         content_hash=digest,
     )
     return DocumentResult(doc_id, str(path), digest, document, found.measures, found.funding, found.targets,
-                          found.indicators)
+                          found.indicators, measure_words=found.measure_words)
 
 
 def _classify(results: list[DocumentResult], config: Config) -> list[DocumentResult]:
@@ -197,11 +212,12 @@ def set_themes(results: list[DocumentResult], config: Config) -> None:
     """Classify the measures of ``results`` in one call and put theme and instrument on each."""
     measures = [m for r in results for m in r.measures]
     predictions = iter(_classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes(
-        [m.text for m in measures], sections=[m.section for m in measures]))
+        [m.text for m in measures], sections=[m.section for m in measures],
+        words=[words for r in results for words in _measure_words(r)]))
     # Assigned only once every prediction is in: a failed call leaves every result as it was.
     # The Measure built directly: dataclasses.replace inspects the fields on every call.
     classified = [[Measure(doc_id=m.doc_id, measure_id=m.measure_id, section=m.section, text=m.text, theme=p.theme,
-                           theme_score=None if p.score is None else round(p.score, 4), themes=p.themes,
+                           theme_score=p.score, themes=p.themes,
                            instrument=p.instrument, start=m.start, end=m.end)
                    for m, p in zip(r.measures, predictions)]
                   for r in results]

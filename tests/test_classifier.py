@@ -381,3 +381,20 @@ def test_sections_must_match_the_sentences(tiny_model):
 def test_classifier_text_punctuation_is_read_in_one_form(tiny_model):
     full, ascii_ = "推进数字校园建设，提升宽带网络；", "推进数字校园建设,提升宽带网络;"
     assert tiny_model.predict_themes([full]) == tiny_model.predict_themes([ascii_])
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="no trained models/theme_model.skops")
+def test_classifier_given_words_predicts_exactly_what_it_predicts_from_text():
+    # The pipeline hands the classifier each measure's words from the document's segmentation;
+    # punctuation and whitespace among them must come out as its own tokenizer would have them.
+    from corpus.segment import get_tokenizer
+
+    model = load_model(DEFAULT_MODEL)
+    texts = ["各地要落实控辍保学责任，严防义务教育阶段学生辍学；确保入学率达100%！",
+             "推进县管校聘 改革：教师交流轮岗？每年不少于10%。", "加强党的建设"]
+    sections = ["一、主要任务 > (一)加强教师队伍建设", "", "二、保障措施"]
+    words = [get_tokenizer().cut(text) for text in texts]
+    words[2] = None  # segmented by the classifier itself
+    assert model.predict_themes(texts, sections, words=words) == model.predict_themes(texts, sections)
+    with pytest.raises(ValueError, match="2 word lists for 3 sentences"):
+        model.predict_themes(texts, words=words[:2])

@@ -324,11 +324,11 @@ def test_process_batch_a_document_the_classifier_fails_on_costs_only_itself(tmp_
         (tmp_path / name).write_text(text, encoding="utf-8")
     predict = ThemeClassifier.predict_themes
 
-    def fail_on_conditions(self, X, sections=None):
+    def fail_on_conditions(self, X, sections=None, words=None):
         X = list(X)
         if any("办学条件" in x for x in X):
             raise RuntimeError("no theme for this one")
-        return predict(self, X, sections=sections)
+        return predict(self, X, sections=sections, words=words)
 
     monkeypatch.setattr(ThemeClassifier, "predict_themes", fail_on_conditions)
     results = process_batch([(tmp_path / name, name) for name in texts])
