@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
+import re
 from functools import partial
 from typing import Callable, Iterable
 
@@ -17,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from corpus.records import as_dict
 from extractors._extensions import ensure_extensions
+from extractors.funding import MONEY_CHAR
 
 LOGGER = logging.getLogger(__name__)
 
@@ -173,10 +175,12 @@ class DocumentMetaComponent:
 
 class SentenceFinder:
     """Runs ``finder(doc)(sentence_text) -> matches`` over every sentence and keeps the matches as
-    spans (the finder is set up once per Doc: reading ``doc._`` costs more than most sentences)."""
+    spans (the finder is set up once per Doc: reading ``doc._`` costs more than most sentences).
+    Sentences without a match of ``hint`` are skipped: the finder would return nothing for them."""
 
     label = ""
     attribute = ""
+    hint: re.Pattern[str] | None = None
 
     def __init__(self, nlp: Language, name: str, spans_key: str, overwrite: bool = True):
         ensure_extensions()
@@ -191,7 +195,10 @@ class SentenceFinder:
         found: list[Span] = []
         text = doc_text(doc)
         find = self.finder(doc)
+        hint = self.hint.search if self.hint else None
         for start, end, origin in sentence_values(doc):
+            if hint and not hint(text, start, end):
+                continue
             try:
                 matches = list(find(text[start:end]))
             except Exception:  # one odd sentence must not lose the document
@@ -210,6 +217,7 @@ class SentenceFinder:
 class FundingComponent(SentenceFinder):
     label = "FUNDING"
     attribute = "funding"
+    hint = MONEY_CHAR
 
     def finder(self, doc: Doc) -> Callable[[str], Iterable]:
         from extractors.funding import find_funding
@@ -230,7 +238,7 @@ class TargetsComponent(SentenceFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         from corpus.structure import in_article
-        from extractors.targets import GOALS_LEAD, find_targets
+        from extractors.targets import ANY_NUMBER, GOALS_LEAD, find_targets
 
         targets: list[Span] = []
         indicators: list[Span] = []
@@ -238,6 +246,8 @@ class TargetsComponent(SentenceFinder):
         doc_year, plan_period = doc._.doc_year, doc._.plan_period
         lead_year, lead_paragraph = None, None  # 到2025年，…。 dates the goals after it in its paragraph
         for start, end, origin in sentence_values(doc):
+            if not ANY_NUMBER.search(text, start, end):  # nothing to find, and no 到2025年 lead
+                continue
             if origin["paragraph"] != lead_paragraph:
                 lead_year = None
             lead = GOALS_LEAD.match(text, start, end)

@@ -48,7 +48,8 @@ _AMOUNT = re.compile(
 _CURRENCY = {"美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP",
              "新台币": "TWD", "新臺幣": "TWD", "台币": "TWD", "人民币": "CNY"}
 
-_MONEY_CHAR = re.compile(r"[元万亿萬億]")
+MONEY_CHAR = re.compile(r"[元万亿萬億]")
+"""A sentence without one of these holds no funding: ``find_funding`` returns [] at once."""
 # Clause boundaries: an amount's context never crosses these (、 does not end a clause).
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？\n]")
 # Verbs of spending, allocating or raising money.
@@ -240,7 +241,7 @@ def find_funding(sentence: str, *, default_currency: str = "CNY") -> list[Fundin
         In order of appearance; offsets index ``sentence``.
     """
     # Checked before the (slow, table-driven) full-width translation, which makes 萬/億 into 万/亿.
-    if not sentence or not _MONEY_CHAR.search(sentence):
+    if not sentence or not MONEY_CHAR.search(sentence):
         return []
     text = sentence.translate(FULLWIDTH)
     out: list[FundingMatch] = []

@@ -352,7 +352,8 @@ def _span(text: str, clauses: list[tuple[int, int]], first: int, last: int) -> t
     return s, min(e, s + 200)
 
 
-_ANY_NUM = re.compile(r"[\d０-９零〇一二两三四五六七八九十]")
+ANY_NUMBER = re.compile(r"[\d０-９零〇一二两三四五六七八九十]")
+"""A sentence without one of these holds no target or indicator: ``find_targets`` returns at once."""
 # Without any of these there is nothing to return: every quantity needs an Arabic digit, 百分之 or
 # a Chinese numeral (over its own characters, ranges, 多/余, 万/亿) ending in a unit of _CN_UNITS;
 # a deadline row needs a year in digits or a 十X五 plan. Skips most sentences holding only 一 (统一).
@@ -394,7 +395,7 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     (list of TargetMatch, list of IndicatorMatch)
         In order of appearance; ``start``/``end`` index ``sentence``.
     """
-    if not sentence or not _ANY_NUM.search(sentence):
+    if not sentence or not ANY_NUMBER.search(sentence):
         return [], []
     text = sentence.translate(FULLWIDTH)
     if not _MAY_HOLD_TARGET.search(text):
