@@ -13,8 +13,11 @@ def bench_documents(limit: int | None = None) -> Iterator[tuple[Path, str, bytes
     """(archive, member name, bytes) of every document (``*/docs/*``) in the archives, or of an
     evenly spaced sample of ``limit`` of them across the sorted member list, so every archive keeps
     its share."""
+    archives = sorted(BENCH.glob("*.tar.gz"))
+    if not archives:  # a figure over no documents would be 0 or a division by zero
+        raise SystemExit(f"no bench corpus: no *.tar.gz archives in {BENCH} (the repository's ../shared)")
     names: list[tuple[Path, str]] = []
-    for archive in sorted(BENCH.glob("*.tar.gz")):
+    for archive in archives:
         with tarfile.open(archive) as tar:
             names += [(archive, m.name) for m in tar if m.isfile() and "/docs/" in m.name]
     if limit and limit < len(names):
