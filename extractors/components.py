@@ -88,8 +88,9 @@ def words_between(doc: Doc, start: int, end: int) -> list[str] | None:
 
     What the theme classifier and the search index read instead of segmenting each measure a
     second and third time. A sentence ends at punctuation or a line break, where the segmenter
-    starts a new block, so its words here are the ones it gets when cut alone (every aligned
-    measure of the bench corpus, the eval documents and the seeds: benchmarks/README.md).
+    starts a new block, so its words here are the ones it gets when cut alone (checked on the
+    58,106 measures of a 600-document bench sample, the eval documents and the seeds: 2 not
+    aligned, every other one the same words).
     """
     words = doc.user_data.get(WORDS_KEY)
     if words is None:
