@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from corpus.records import as_dict
 from extractors._extensions import ensure_extensions
 from extractors.funding import MONEY_CHAR
+from extractors.targets import ANY_NUMBER
 
 LOGGER = logging.getLogger(__name__)
 
@@ -232,6 +233,7 @@ class TargetsComponent(SentenceFinder):
     """Targets set by policy into ``doc.spans[spans_key]``, reported results into ``indicators_key``."""
 
     label = "TARGET"
+    hint = ANY_NUMBER
 
     def __init__(self, nlp: Language, name: str, spans_key: str, indicators_key: str, overwrite: bool = True):
         super().__init__(nlp, name, spans_key, overwrite)
@@ -239,7 +241,7 @@ class TargetsComponent(SentenceFinder):
 
     def __call__(self, doc: Doc) -> Doc:
         from corpus.structure import in_article
-        from extractors.targets import ANY_NUMBER, GOALS_LEAD, find_targets
+        from extractors.targets import GOALS_LEAD, find_targets
 
         targets: list[Span] = []
         indicators: list[Span] = []
@@ -247,7 +249,7 @@ class TargetsComponent(SentenceFinder):
         doc_year, plan_period = doc._.doc_year, doc._.plan_period
         lead_year, lead_paragraph = None, None  # 到2025年，…。 dates the goals after it in its paragraph
         for start, end, origin in sentence_values(doc):
-            if not ANY_NUMBER.search(text, start, end):  # nothing to find, and no 到2025年 lead
+            if not self.hint.search(text, start, end):  # nothing to find, and no 到2025年 lead
                 continue
             if origin["paragraph"] != lead_paragraph:
                 lead_year = None

@@ -591,9 +591,6 @@ def _cuts_words(transformer) -> bool:
             and transformer.tokenizer is tokens)
 
 
-_ASCII_CLAUSE = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"}
-
-
 def _ascii_words(words: Sequence[str], text: str) -> list[str]:
     """The words of ``text`` as ``tokens`` cuts it: whitespace dropped, clause punctuation in ASCII
     (the segmenters give punctuation one character at a time). No Python loop per word where
@@ -620,10 +617,17 @@ def _as_texts(X) -> list[str]:
     return [_ascii_punctuation(text) for text in texts]
 
 
+_ASCII_CLAUSE = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"}
+"""Clause punctuation and its ASCII form: for sentences (``_ascii_punctuation``) and for words
+(``_ascii_words``)."""
+
+
 def _ascii_punctuation(text: str) -> str:
     """Clause punctuation in one form ("，" and "," both ","), so that character n-grams do not
-    learn a source's typing habit. (Five str.replace calls: ten times faster than str.translate.)"""
-    return text.replace("，", ",").replace("；", ";").replace("：", ":").replace("！", "!").replace("？", "?")
+    learn a source's typing habit. (str.replace per mark: ten times faster than str.translate.)"""
+    for full, ascii_form in _ASCII_CLAUSE.items():
+        text = text.replace(full, ascii_form)
+    return text
 
 
 def _as_labels(y, n: int, name: str) -> np.ndarray:
