@@ -5,6 +5,7 @@ output intact). Local workers write their batches into that copy themselves; res
 from a run with one worker, are written by this process."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -124,6 +125,14 @@ def _store_batch(db_path: str, batch: list[tuple[str, str, int, float, bool]], c
     return len(results)
 
 
+def _init_worker(config: Config) -> None:
+    """Pool initialiser: the pipeline and model loaded (inherited from the parent, or loaded here),
+    then frozen out of the garbage collector: its full collections would otherwise scan every
+    loaded object again and again and, touching each, copy the memory pages shared with the parent."""
+    warm_up(config)
+    gc.freeze()
+
+
 def _pool_writes(files: list[SourceFile], config: Config, workers: int, db_path: Path,
                  stored: set[str]) -> Iterator[int | DocumentResult]:
     """Process ``files`` in worker processes that write into the store at ``db_path`` themselves;
@@ -150,7 +159,7 @@ def _pool_writes(files: list[SourceFile], config: Config, workers: int, db_path:
         return pool.submit(_store_batch, str(db_path), tasks, config)
 
     while pending or suspects:
-        with ProcessPoolExecutor(workers, initializer=warm_up, initargs=(config,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config,)) as pool:
             running: dict[Future, list[SourceFile]] = {}
             broken = False
             while not broken and (pending or suspects or running):

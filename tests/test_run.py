@@ -271,6 +271,21 @@ def test_worker_vocab_does_not_grow_with_the_corpus(tmp_path):
     assert len(strings) - before <= ZONE_DOCS * 10 + 50
 
 
+def test_worker_keeps_the_loaded_pipeline_out_of_garbage_collection():
+    # A pool worker freezes what it loaded (or inherited): full collections would scan those
+    # objects again and again, and touching them copies the pages shared with the parent.
+    import gc
+
+    from pipeline.runner import _init_worker
+
+    gc.unfreeze()
+    try:
+        _init_worker(Config())
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
 def _crash_on(name: str):
     """``pipeline.process._extract`` that kills its worker process on the file called ``name``."""
     import os
