@@ -5,6 +5,8 @@ worker process (with spawn or on Dask the children do not inherit the parent's r
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Span
 
 DOC_EXTENSIONS = {
@@ -34,6 +36,29 @@ def _value(span: Span):
     """The record's fields of a zhengce span, as a plain dict (msgpack-safe)."""
     name = SPAN_GROUP_ATTRIBUTES.get(span.label_, "heading")
     return getattr(span._, name)
+
+
+def set_span_value(doc: Doc, span: Span, name: str, value: object) -> None:
+    """``span._.<name> = value``, written straight into ``doc.user_data`` under the key spaCy's own
+    accessor uses. The structure component sets a value on every sentence and heading, tens of
+    thousands per long law: building spaCy's accessor object for each cost as much as parsing
+    the sentences. Where spaCy keeps span values elsewhere, the accessor is used."""
+    if _user_data_layout():
+        doc.user_data[("._.", name, span.start_char, span.end_char)] = value
+    else:
+        setattr(span._, name, value)
+
+
+@lru_cache(maxsize=1)
+def _user_data_layout() -> bool:
+    """Whether ``span._.x = v`` stores ``doc.user_data[("._.", "x", start_char, end_char)] = v``
+    (spaCy 3), checked once on a tiny Doc."""
+    from spacy.vocab import Vocab
+
+    ensure_extensions()
+    doc = Doc(Vocab(), words=["ab", "cd"])
+    doc[1:2]._.heading = "probe"
+    return doc.user_data == {("._.", "heading", 3, 5): "probe"}
 
 
 def ensure_extensions() -> None:

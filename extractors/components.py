@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from corpus.records import as_dict
-from extractors._extensions import ensure_extensions
+from extractors._extensions import ensure_extensions, set_span_value
 from extractors.funding import MONEY_CHAR
 from extractors.targets import ANY_NUMBER
 
@@ -135,13 +135,14 @@ class StructureComponent:
         for heading in structure.headings:
             span = _span(doc, heading.start, heading.end, f"H{heading.level}")
             if span is not None:
-                span._.heading = as_dict(heading)
+                set_span_value(doc, span, "heading", as_dict(heading))
                 headings.append(span)
         for sentence in structure.sentences:
             span = _span(doc, sentence.start, sentence.end, "MEASURE" if sentence.is_measure else "SENT")
             if span is None:
                 continue
-            value = span._.sentence = as_dict(sentence)
+            value = as_dict(sentence)
+            set_span_value(doc, span, "sentence", value)
             sentences.append(span)
             values.append((span.start_char, span.end_char, value))
         cached = [] if self.overwrite else sentence_values(doc)

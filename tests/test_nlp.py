@@ -50,6 +50,29 @@ def test_nlp_span_values_do_not_collide_when_spans_share_offsets(nlp):
     assert doc.spans["targets"][0]._.value["deadline_year"] == 2027
 
 
+@pytest.mark.parametrize("direct", [True, False], ids=["user_data", "accessor"])
+def test_nlp_sentence_and_heading_values_read_back_through_spacy(nlp, direct, monkeypatch):
+    # The structure component writes these values into doc.user_data itself where spaCy keeps
+    # them (or through span._ where spaCy keeps them elsewhere): span._ must find every one.
+    import extractors._extensions as extensions
+
+    monkeypatch.setattr(extensions, "_user_data_layout", lambda: direct)
+    doc = nlp(TEXT)
+    sentences = doc.spans["sentences"]
+    assert len(sentences) == 3
+    assert [s._.sentence["text"] for s in sentences] == [s.text for s in sentences]
+    assert [s._.value["is_measure"] for s in sentences] == [s.label_ == "MEASURE" for s in sentences]
+    assert [(h._.heading["label"], h._.value["text"]) for h in doc.spans["headings"]] == [
+        ("一、", "主要做法"), ("二、", "下一步打算")]
+
+
+def test_nlp_spacy_keeps_span_values_where_the_structure_component_writes_them():
+    from extractors._extensions import _user_data_layout
+
+    _user_data_layout.cache_clear()
+    assert _user_data_layout()
+
+
 def test_nlp_pipe_streams_batches_with_the_same_results(nlp):
     texts = [TEXT, "各地要落实控辍保学责任。", "累计投入4.6亿,用于改善办学条件。"]
     piped = list(nlp.pipe(texts, batch_size=2))
