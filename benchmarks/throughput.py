@@ -221,9 +221,28 @@ class _Sampler(threading.Thread):
 
 
 def _runner_child(root: Path, n_workers: int) -> dict:
-    """``pipeline.runner.run`` as the CLI does it, in this (fresh) process: loading included."""
+    """``pipeline.runner.run`` as the CLI does it, in this (fresh) process: loading included.
+    Also times the main process's parts that no worker shares: loading before the workers are
+    forked (with 1 worker the loading happens inside the first batch instead) and the export."""
+    import pipeline.export
+    import pipeline.runner
     from pipeline.runner import run
 
+    serial = {"warm_up_s": 0.0, "export_s": 0.0}
+    main_pid = os.getpid()
+
+    def timed(function, key):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                if os.getpid() == main_pid:  # not the workers' own (cached) warm-up
+                    serial[key] += time.perf_counter() - started
+        return wrapper
+
+    pipeline.runner.warm_up = timed(pipeline.runner.warm_up, "warm_up_s")
+    pipeline.export.export_tables = timed(pipeline.export.export_tables, "export_s")
     sampler = _Sampler(children=n_workers > 1)
     with tempfile.TemporaryDirectory() as out:
         before = load()
@@ -237,7 +256,7 @@ def _runner_child(root: Path, n_workers: int) -> dict:
             "docs_per_s": summary.found / seconds, "rss_mb": sampler.summary(),
             "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3,
             "parent_cpu_s": _cpu(resource.RUSAGE_SELF), "workers_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
-            "load_before": before, "load_after": load()}
+            "load_before": before, "load_after": load(), **serial}
 
 
 def _cpu(who: int) -> float:
@@ -384,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{size / r['seconds']:.3f} MB/s, {r['errors']} errors  [{r['load_before']} -> {r['load_after']}]"
                       f"\n  CPU: main process {r['parent_cpu_s']:.1f} s, worker processes "
                       f"{r['workers_cpu_s']:.1f} s"
+                      f"\n  main process alone (wall): loading before forking {r['warm_up_s']:.1f} s, "
+                      f"export {r['export_s']:.1f} s"
                       f"\n  RSS MB per process, peak (at 25/50/100 % of the run): {peaks}")
             if len(runs) > 1:
                 print(f"speed-up {runs[0]['workers']} -> {runs[-1]['workers']} workers: "
