@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Iterable
 
 from corpus.records import columns
-from pipeline.store import TABLES, Store
+from pipeline.store import ORDER_BY, TABLES, Store
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_NAME = "tables.xlsx"
@@ -21,16 +23,71 @@ def export_paths(out_dir: Path, formats: Iterable[str]) -> list[Path]:
     return paths + ([out_dir / XLSX_NAME] if "xlsx" in formats else [])
 
 
-def _write_csv(store: Store, name: str, path: Path) -> None:
-    """One table as CSV in UTF-8 with BOM (so Excel shows Chinese)."""
+# Rows of a table above which ``workers`` processes write its CSV in parts: below it, starting
+# them costs more than they save.
+PARALLEL_ROWS = 50_000
+
+
+def _write_csv(store: Store, name: str, path: Path, workers: int = 1) -> None:
+    """One table as CSV in UTF-8 with BOM (so Excel shows Chinese). A long table is written by
+    ``workers`` processes, each a run of documents (rows are ordered by document first), and the
+    parts are joined in order: the same file, in about half the time with two."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns(TABLES[name]))
-        writer.writerows(store.rows(name))  # the csv module writes None as an empty field
+        csv.writer(f).writerow(columns(TABLES[name]))
+        ranges = _document_ranges(store, name, workers) if workers > 1 else []
+        if len(ranges) < 2:
+            csv.writer(f).writerows(store.rows(name))  # the csv module writes None as an empty field
+            return
+    from concurrent.futures import ProcessPoolExecutor
+
+    parts = [path.with_name(f"{path.name}.{i}") for i in range(len(ranges))]
+    try:
+        with ProcessPoolExecutor(len(ranges)) as pool:
+            for _ in pool.map(_write_csv_part, [str(store.path)] * len(ranges), [name] * len(ranges),
+                              ranges, map(str, parts)):
+                pass
+        with path.open("ab") as f:
+            for part in parts:
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, f, 1 << 20)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
-def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)) -> list[Path]:
+def _document_ranges(store: Store, name: str, n: int) -> list[tuple[str | None, str | None]]:
+    """``n`` runs of documents ``[first, next_first)`` holding about as many rows of ``name``
+    each (``None``: open end); none when the table is short."""
+    counts = store.conn.execute(f"SELECT doc_id, COUNT(*) FROM {name} GROUP BY doc_id ORDER BY doc_id").fetchall()
+    total = sum(c for _, c in counts)
+    if total < PARALLEL_ROWS:
+        return []
+    firsts, seen = [None], 0
+    for doc_id, count in counts:
+        if seen >= total * len(firsts) / n:
+            firsts.append(doc_id)
+        seen += count
+    return list(zip(firsts, firsts[1:] + [None]))
+
+
+def _write_csv_part(db_path: str, name: str, bounds: tuple[str | None, str | None], part: str) -> None:
+    """Rows of ``name`` for documents in ``bounds`` as CSV lines without header or BOM (a worker
+    of ``_write_csv``, with its own read-only connection)."""
+    first, end = bounds
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            f"SELECT * FROM {name} WHERE (?1 IS NULL OR doc_id >= ?1) AND (?2 IS NULL OR doc_id < ?2) "
+            f"ORDER BY {ORDER_BY[name]}", (first, end))
+        with open(part, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+    finally:
+        conn.close()
+
+
+def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",), workers: int = 1) -> list[Path]:
     """Write every record table of ``store`` into ``out_dir`` in each format; returns the paths.
+    ``workers`` processes share the writing of a long CSV table (the store must be committed).
 
     Every file is written under a temporary name first and all are renamed at the end, so an
     interrupted export leaves the previous tables as they were, not half old and half new.
@@ -49,7 +106,7 @@ def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",)
     try:
         for name in TABLES:
             if "csv" in formats:
-                _write_csv(store, name, stage(out_dir / f"{name}.csv"))
+                _write_csv(store, name, stage(out_dir / f"{name}.csv"), workers)
             if "parquet" in formats:
                 store.table(name).to_parquet(stage(out_dir / f"{name}.parquet"), index=False)
         if "xlsx" in formats:

@@ -410,7 +410,7 @@ def run(
             # Nothing processed or removed: the tables are those of the last run's export (most of a
             # re-run's time went into writing them again).
             if summary.processed or summary.removed or not all(p.is_file() for p in export_paths(out, formats)):
-                export_tables(store, out, formats)
+                export_tables(store, out, formats, workers=n_workers)
     checkpoint(tmp_path)
     os.replace(tmp_path, db_path)
     summary.seconds = time.perf_counter() - started

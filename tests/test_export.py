@@ -24,6 +24,17 @@ def test_export_csv_starts_with_a_bom_and_the_header_so_excel_reads_chinese(expo
         assert (exported / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf" + header), name
 
 
+def test_export_csv_written_by_several_processes_is_the_same_file(exported, tmp_path, monkeypatch):
+    # A long table is split into runs of documents, one process each, joined in order.
+    monkeypatch.setattr(export, "PARALLEL_ROWS", 1)
+    with Store(exported / "zhengce.sqlite", readonly=True) as store:
+        assert len(export._document_ranges(store, "measures", 3)) == 3
+        export.export_tables(store, tmp_path, workers=3)
+    for name in TABLES:
+        assert (tmp_path / f"{name}.csv").read_bytes() == (exported / f"{name}.csv").read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+
+
 def test_export_parquet_holds_the_csv_rows(exported):
     for name in TABLES:
         from_csv = pd.read_csv(exported / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
