@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from corpus.records import columns
-from pipeline.store import ORDER_BY, TABLES, Store
+from pipeline.store import ORDER_BY, TABLES, Store, readonly_uri
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_NAME = "tables.xlsx"
@@ -43,9 +43,8 @@ def _write_csv(store: Store, name: str, path: Path, workers: int = 1) -> None:
     parts = [path.with_name(f"{path.name}.{i}") for i in range(len(ranges))]
     try:
         with ProcessPoolExecutor(len(ranges)) as pool:
-            for _ in pool.map(_write_csv_part, [str(store.path)] * len(ranges), [name] * len(ranges),
-                              ranges, map(str, parts)):
-                pass
+            list(pool.map(_write_csv_part, [str(store.path)] * len(ranges), [name] * len(ranges),
+                          ranges, map(str, parts)))
         with path.open("ab") as f:
             for part in parts:
                 with part.open("rb") as piece:
@@ -74,7 +73,7 @@ def _write_csv_part(db_path: str, name: str, bounds: tuple[str | None, str | Non
     """Rows of ``name`` for documents in ``bounds`` as CSV lines without header or BOM (a worker
     of ``_write_csv``, with its own read-only connection)."""
     first, end = bounds
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = sqlite3.connect(readonly_uri(db_path), uri=True)
     try:
         rows = conn.execute(
             f"SELECT * FROM {name} WHERE (?1 IS NULL OR doc_id >= ?1) AND (?2 IS NULL OR doc_id < ?2) "

@@ -63,7 +63,7 @@ class Store:
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"no store at {self.path}: run `zhengce run INPUT --out DIR` first")
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(readonly_uri(self.path), uri=True, check_same_thread=False)
         else:
             # Writers wait for each other's transactions instead of failing at once.
             self.conn = sqlite3.connect(self.path, timeout=600)
@@ -221,6 +221,12 @@ class Store:
         if name not in TABLES:
             raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
         return pd.read_sql_query(f"SELECT * FROM {name} ORDER BY {ORDER_BY[name]}", self.conn)
+
+
+def readonly_uri(path: str | Path) -> str:
+    """The SQLite URI that opens ``path`` read-only: percent-encoded, so that a folder named with
+    ``#``, ``?`` or ``%`` is not cut short (a bare ``file:`` path would be)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
 
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database

@@ -1,6 +1,8 @@
 """Exports: every table as CSV (UTF-8 with BOM), Parquet and one Excel workbook, all read back."""
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -25,14 +27,18 @@ def test_export_csv_starts_with_a_bom_and_the_header_so_excel_reads_chinese(expo
 
 
 def test_export_csv_written_by_several_processes_is_the_same_file(exported, tmp_path, monkeypatch):
-    # A long table is split into runs of documents, one process each, joined in order.
+    # A long table is split into runs of documents, one process each, joined in order; each
+    # process opens the store read-only by URI, which a folder named like this must not break.
     monkeypatch.setattr(export, "PARALLEL_ROWS", 1)
-    with Store(exported / "zhengce.sqlite", readonly=True) as store:
+    folder = tmp_path / "第1批 #2 100%"
+    folder.mkdir()
+    shutil.copy(exported / "zhengce.sqlite", folder)
+    with Store(folder / "zhengce.sqlite", readonly=True) as store:
         assert len(export._document_ranges(store, "measures", 3)) == 3
-        export.export_tables(store, tmp_path, workers=3)
+        export.export_tables(store, folder, workers=3)
     for name in TABLES:
-        assert (tmp_path / f"{name}.csv").read_bytes() == (exported / f"{name}.csv").read_bytes(), name
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+        assert (folder / f"{name}.csv").read_bytes() == (exported / f"{name}.csv").read_bytes(), name
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{name}.csv" for name in TABLES] + ["zhengce.sqlite"])
 
 
 def test_export_parquet_holds_the_csv_rows(exported):
