@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -350,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2", help="worker counts for pipeline.runner.run")
     parser.add_argument("--phases", default=",".join(PHASES), help=f"any of {','.join(PHASES)}")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="rjieba phase: pipeline and plain jieba.lcut pairs to measure (median reported)")
+                        help="rjieba phase: pipeline and plain jieba.lcut pairs to measure; workers phase: "
+                             "rounds of the worker counts, alternating (medians reported)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--runner-child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)
@@ -394,21 +396,33 @@ def main(argv: list[str] | None = None) -> int:
             results["jieba_stages"] = base
         runs = []
         if "workers" in phases:
-            for n in (int(w) for w in args.workers.split(",")):
-                r = run_workers(root, n)
-                runs.append(r)
-                peaks = ", ".join(f"{v['peak']:.0f} (25% {v['25%']:.0f}, 50% {v['50%']:.0f}, 100% {v['100%']:.0f})"
-                                  for v in r["rss_mb"].values())
-                print(f"\nrunner.run, {n} worker(s): {r['seconds']:.1f} s wall, {r['docs_per_s']:.1f} docs/s, "
-                      f"{size / r['seconds']:.3f} MB/s, {r['errors']} errors  [{r['load_before']} -> {r['load_after']}]"
-                      f"\n  CPU: main process {r['parent_cpu_s']:.1f} s, worker processes "
-                      f"{r['workers_cpu_s']:.1f} s"
-                      f"\n  main process alone (wall): loading before forking {r['warm_up_s']:.1f} s, "
-                      f"export {r['export_s']:.1f} s"
-                      f"\n  RSS MB per process, peak (at 25/50/100 % of the run): {peaks}")
-            if len(runs) > 1:
-                print(f"speed-up {runs[0]['workers']} -> {runs[-1]['workers']} workers: "
-                      f"{runs[0]['seconds'] / runs[-1]['seconds']:.2f}x (target >= 1.8x)")
+            counts = [int(w) for w in args.workers.split(",")]
+            rounds = args.repeat if len(counts) > 1 else 1
+            speedups = []
+            rss_of = {False: "of the process", True: "per child process (the workers, then the export's)"}
+            for _ in range(rounds):  # alternating, so that a drift in machine speed hits both
+                for n in counts:
+                    r = run_workers(root, n)
+                    runs.append(r)
+                    peaks = ", ".join(f"{v['peak']:.0f} (25% {v['25%']:.0f}, 50% {v['50%']:.0f}, 100% {v['100%']:.0f})"
+                                      for v in r["rss_mb"].values())
+                    print(f"\nrunner.run, {n} worker(s): {r['seconds']:.1f} s wall, {r['docs_per_s']:.1f} docs/s, "
+                          f"{size / r['seconds']:.3f} MB/s, {r['errors']} errors  [{r['load_before']} -> {r['load_after']}]"
+                          f"\n  CPU: main process {r['parent_cpu_s']:.1f} s, worker processes "
+                          f"{r['workers_cpu_s']:.1f} s"
+                          f"\n  main process alone (wall): loading before forking {r['warm_up_s']:.1f} s, "
+                          f"export {r['export_s']:.1f} s"
+                          f"\n  RSS MB {rss_of[n > 1]}, peak (at 25/50/100 % of its life): {peaks}")
+                if len(counts) > 1:
+                    first, last = runs[-len(counts)], runs[-1]
+                    speedups.append(first["seconds"] / last["seconds"])
+                    print(f"speed-up {first['workers']} -> {last['workers']} workers: {speedups[-1]:.2f}x "
+                          f"(target >= 1.8x)")
+            if len(speedups) > 1:
+                walls = [r["seconds"] for r in runs if r["workers"] == counts[-1]]
+                print(f"speed-up over {len(speedups)} alternating rounds: median {statistics.median(speedups):.2f}x "
+                      f"(all: {', '.join(f'{x:.2f}' for x in speedups)}); wall with {counts[-1]} workers: "
+                      f"{', '.join(f'{seconds:.1f}' for seconds in walls)} s")
             results["workers"] = runs
         if "contention" in phases:
             c = results["contention"] = run_contention(files)
