@@ -1,4 +1,5 @@
-"""Theme and instrument classification: the taxonomy, the scikit-learn classifier, its training."""
+"""Theme and instrument classification: the taxonomy, the scikit-learn classifier, its training,
+and the arrays runs predict with (``predictor``)."""
 from pathlib import Path
 
 DEFAULT_MODEL = Path(__file__).with_name("theme_model.skops")

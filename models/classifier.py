@@ -14,23 +14,20 @@ with a model twice the size; logistic regression stays.) Nested parameters can b
 tuned through the pipeline, e.g. ``model.pipeline_.set_params(features__chars__ngram_range=(1, 2))``
 before refitting a clone.
 
-Models are saved with skops (no pickle) and loaded with an explicit list of trusted types.
+Models are saved with skops (no pickle) and loaded with an explicit list of trusted types;
+``save_model`` also writes their arrays beside them, which runs load instead (``models.predictor``:
+prediction without importing scikit-learn or skops).
 """
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -40,9 +37,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from corpus import errors
 from corpus.segment import tokens
-from corpus.structure import heading_of
 from models import DEFAULT_MODEL  # defined in the package, so the runner reads it without sklearn
 from models.keywords import CueCounter
+from models.predictor import (CODE_POINTS, MAX_CHAR_N, TfidfBlock, ThemePrediction, ThemePredictor,
+                              char_columns, file_sha1, make_lookup, predictor_path, tfidf_rows, word_columns)
+from models.predictor import as_texts as _as_texts
 from models.taxonomy import load_taxonomy
 
 LOGGER = logging.getLogger(__name__)
@@ -54,19 +53,6 @@ class ModelNotFittedError(errors.NotFittedError, SklearnNotFittedError):
 
 class InvalidParameterError(errors.ConfigError, ValueError):
     """A constructor parameter out of its allowed range (checked in ``fit``, as sklearn does)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ThemePrediction:
-    """Theme of one sentence: primary ``theme`` and its probability ``score``; ``themes`` lists
-    every theme at or above the threshold, best first, ``;``-joined; ``instrument`` is the
-    policy-instrument type ("" when the model has no instrument classifier)."""
-
-    theme: str
-    score: float
-    themes: str
-    instrument: str = ""
-    instrument_score: float | None = None
 
 
 class CompactTfidfVectorizer(TfidfVectorizer):
@@ -88,6 +74,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         # A copy: object.__getstate__ may hand back the live __dict__.
         state = dict(super().__getstate__())
         state.pop("_fast_lookup", None)
+        state.pop("_block", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = sorted(vocabulary, key=vocabulary.__getitem__)
@@ -102,10 +89,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def fit(self, raw_documents, y=None):
         self.__dict__.pop("_fast_lookup", None)
+        self.__dict__.pop("_block", None)
         return super().fit(raw_documents, y)
 
     def fit_transform(self, raw_documents, y=None):
         self.__dict__.pop("_fast_lookup", None)
+        self.__dict__.pop("_block", None)
         return super().fit_transform(raw_documents, y)
 
     def transform(self, raw_documents, tokenized=None):
@@ -113,31 +102,50 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         words as the tokenizer would give them (None for one to tokenize here), so that text
         already segmented is not segmented again."""
         check_is_fitted(self, "vocabulary_")
-        counts = self._fast_counts(raw_documents, tokenized)
-        if counts is None:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        lookup = self._lookup()
+        if lookup is None:
             return super().transform(raw_documents)
+        docs = list(raw_documents)
+        if self.analyzer == "char":
+            rows, columns = char_columns(docs, lookup, self.ngram_range)
+        else:
+            rows, columns = word_columns(docs, lookup, self.vocabulary_, self.ngram_range, self.tokenizer, tokenized)
+        shape = (len(docs), len(self.vocabulary_))
         if self.norm not in (None, "l2"):
+            counts = tfidf_rows(rows, columns, shape, self.dtype, None, sublinear_tf=False, l2=False)
             return self._tfidf.transform(counts, copy=False)
         # TfidfTransformer.transform's arithmetic, without its per-call input validation.
-        data = counts.data
-        if self.sublinear_tf:
-            np.log(data, out=data)
-            data += 1.0
-        if self.use_idf:
-            data *= self._tfidf.idf_[counts.indices]
-        if self.norm == "l2":
-            rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-            norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
-            norms[norms == 0] = 1.0
-            data /= norms[rows]
-        return counts
+        return tfidf_rows(rows, columns, shape, self.dtype, self._tfidf.idf_ if self.use_idf else None,
+                          self.sublinear_tf, self.norm == "l2")
+
+    def arrays_only(self) -> bool:
+        """Whether ``as_block`` can stand for this vectorizer (the fast path, sklearn's norms, and
+        for words the zhengce tokenizer)."""
+        return (self._lookup() is not None and self.norm in (None, "l2")
+                and (self.analyzer == "char" or self.tokenizer is tokens))
+
+    def as_block(self) -> TfidfBlock:
+        """This fitted vectorizer as the arrays ``models.predictor`` transforms with (built once,
+        sharing the lookup and the vocabulary)."""
+        block = self.__dict__.get("_block")
+        if block is None:
+            index, columns = self._lookup()
+            vocabulary = self.vocabulary_
+            terms = np.asarray(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
+            block = self._block = TfidfBlock(
+                self.analyzer, tuple(self.ngram_range), terms, index.to_numpy(), columns,
+                self._tfidf.idf_ if self.use_idf else None, self.sublinear_tf, self.norm == "l2",
+                np.dtype(self.dtype).name, _lookup=(index, columns), _vocabulary=vocabulary)
+        return block
 
     def _fast_path(self) -> bool:
         plain = (self.input == "content" and not self.lowercase and self.preprocessor is None
                  and self.strip_accents is None and not self.binary)
         low, high = self.ngram_range
         if self.analyzer == "char":
-            return plain and high <= _MAX_CHAR_N
+            return plain and high <= MAX_CHAR_N
         # Word bigrams are looked up as pairs of word ids: every word of a bigram in the
         # vocabulary must be in it too, which min_df guarantees but max_df, max_features or
         # bigrams without unigrams do not.
@@ -161,7 +169,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             if self.analyzer == "char":
                 key = 0
                 for char in term:
-                    key = key * _CODE_POINTS + ord(char)
+                    key = key * CODE_POINTS + ord(char)
             else:
                 parts = term.split(" ")
                 if len(parts) != 2 or parts[0] not in vocabulary or parts[1] not in vocabulary:
@@ -169,88 +177,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 key = vocabulary[parts[0]] * len(vocabulary) + vocabulary[parts[1]]
             keys.append(key)
             columns.append(column)
-        # A hash table (pandas' Index) finds a batch of keys five times faster than a binary search.
-        return pd.Index(np.asarray(keys, dtype=np.int64)), np.asarray(columns, dtype=np.int64)
-
-    def _fast_counts(self, raw_documents, tokenized=None):
-        if isinstance(raw_documents, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        lookup = self._lookup()
-        if lookup is None:
-            return None
-        docs = list(raw_documents)
-        if self.analyzer == "char":
-            rows, columns = self._char_columns(docs, lookup)
-        else:
-            rows, columns = self._word_columns(docs, lookup, tokenized)
-        counts = sparse.csr_matrix((np.ones(len(columns), dtype=self.dtype), (rows, columns)),
-                                   shape=(len(docs), len(self.vocabulary_)), dtype=self.dtype)
-        counts.sum_duplicates()
-        counts.sort_indices()
-        return counts
-
-    def _char_columns(self, docs, lookup):
-        texts = [_WHITE_SPACES.sub(" ", doc) for doc in docs]
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        code_points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        starts = np.cumsum(lengths) - lengths
-        doc_of = np.repeat(np.arange(len(texts)), lengths)
-        room = (starts + lengths)[doc_of] - np.arange(len(code_points))  # chars left in the doc
-        rows, columns = [], []
-        low, high = self.ngram_range
-        for n in range(low, high + 1):
-            ok = np.flatnonzero(room >= n)
-            keys = code_points[ok]
-            for offset in range(1, n):
-                keys = keys * _CODE_POINTS + code_points[ok + offset]
-            found, hit = _find(lookup, keys)
-            rows.append(doc_of[ok][hit])
-            columns.append(found)
-        return np.concatenate(rows), np.concatenate(columns)
-
-    def _word_columns(self, docs, lookup, tokenized=None):
-        vocabulary = self.vocabulary_
-        get = vocabulary.get
-        ids, lengths = [], []
-        for doc, given in zip(docs, tokenized or repeat(None)):
-            words = self.tokenizer(doc) if given is None else given
-            ids.extend(map(get, words, repeat(-1)))
-            lengths.append(len(words))
-        ids = np.asarray(ids, dtype=np.int64)
-        lengths = np.asarray(lengths, dtype=np.int64)
-        doc_of = np.repeat(np.arange(len(docs)), lengths)
-        rows, columns = [], []
-        low, high = self.ngram_range
-        if low == 1:
-            known = ids >= 0
-            rows.append(doc_of[known])
-            columns.append(ids[known])
-        if high == 2 and len(ids) > 1:
-            # A bigram in the vocabulary has both words in it (min_df counts documents), so
-            # unknown words can be skipped.
-            pair = (doc_of[:-1] == doc_of[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
-            first = np.flatnonzero(pair)
-            found, hit = _find(lookup, ids[first] * len(vocabulary) + ids[first + 1])
-            rows.append(doc_of[first][hit])
-            columns.append(found)
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(rows), np.concatenate(columns)
-
-
-_MAX_CHAR_N = 3  # 0x110000 ** 3 still fits in int64
-_CODE_POINTS = 0x110000
-_WHITE_SPACES = re.compile(r"\s\s+")  # what sklearn's char analyzer collapses
-_WHITE_SPACE = re.compile(r"\s").search
-
-
-def _find(lookup: tuple[pd.Index, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Columns of the ``keys`` found in ``lookup`` and the mask of those found."""
-    index, columns = lookup
-    at = index.get_indexer(keys)
-    hit = at >= 0
-    return columns[at[hit]], hit
-
+        return make_lookup(np.asarray(keys, dtype=np.int64), np.asarray(columns, dtype=np.int64))
 
 def _is_range(v) -> bool:
     return (isinstance(v, tuple) and len(v) == 2 and all(isinstance(n, Integral) for n in v)
@@ -463,31 +390,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.predict_proba(_as_texts(X))
 
     def _primary(self, proba: np.ndarray) -> np.ndarray:
-        """Index of the primary theme of each row: the most probable one, except that the fallback
-        theme needs ``fallback_min_proba``."""
-        fallback = np.flatnonzero(self.classes_ == self.taxonomy_.fallback)
-        if not fallback.size:
-            return proba.argmax(axis=1)
-        guarded = proba.copy()
-        weak = guarded[:, fallback[0]] < self.fallback_min_proba
-        guarded[weak, fallback[0]] = -1.0
-        return guarded.argmax(axis=1)
+        """Index of the primary theme of each row (``ThemePredictor.primary``)."""
+        return ThemePredictor.from_classifier(self).primary(proba)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Primary theme id of each sentence."""
         self._check_fitted()
         return self.classes_[self._primary(self.predict_proba(X))]
-
-    def _headings(self, sections: Iterable[str] | None, n: int) -> list[str]:
-        """The innermost heading of each sentence's section ("" for none), or [] when headings
-        are not used."""
-        if sections is None or not getattr(self, "heading_weight", 0):
-            return []
-        sections = list(sections)
-        if len(sections) != n:
-            raise ValueError(f"{len(sections)} sections for {n} sentences")
-        of = {s: heading_of(s or "") for s in set(sections)}
-        return [of[s] for s in sections]
 
     def predict_instrument_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probability of each type in ``instrument_classes_`` (no columns without the model)."""
@@ -506,128 +415,22 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_themes(self, X: Iterable[str], sections: Iterable[str] | None = None,
                        words: Sequence[Sequence[str] | None] | None = None) -> list[ThemePrediction]:
-        """Theme, secondary themes and instrument of each sentence.
-
-        Parameters
-        ----------
-        X : iterable of str
-            Measure sentences.
-        sections : iterable of str, optional
-            The section path of each sentence (``Measure.section``); its innermost heading is
-            mixed into the theme with ``heading_weight``.
-        words : sequence of (sequence of str or None), optional
-            Each sentence's words as the segmenter cut it (``DocRecords.measure_words``), to
-            skip segmenting it again; None for a sentence to segment here.
-
-        Returns
-        -------
-        list[ThemePrediction]
-        """
+        """Theme, secondary themes and instrument of each sentence, with each sentence's
+        ``sections`` path and already-cut ``words`` when known: ``ThemePredictor.predict_themes``
+        (which documents the parameters) over this model's arrays, what a run loads from the
+        ``.npz`` beside the model file."""
         texts = _as_texts(X)
         if not texts:
             return []
         self._check_fitted()
-        headings = self._headings(sections, len(texts))
-        distinct = sorted({h for h in headings if h})
-        if words is not None and len(words) != len(texts):
-            raise ValueError(f"{len(words)} word lists for {len(texts)} sentences")
-        tokenized = None if words is None else [None if w is None else _ascii_words(w, text)
-                                                for w, text in zip(words, texts)]
-        # The sentences and their distinct headings in one featurisation (one call per document).
-        features = _union_transform(self.pipeline_.named_steps["features"], texts + _as_texts(distinct),
-                                    None if tokenized is None else tokenized + [None] * len(distinct))
-        proba = _linear_proba(self.pipeline_.named_steps["clf"], features)
-        if distinct:
-            of_heading = proba[len(texts):]
-            column = {heading: j for j, heading in enumerate(distinct)}
-            rows = [i for i, heading in enumerate(headings) if heading]
-            proba = proba[: len(texts)].copy()
-            proba[rows] = ((1 - self.heading_weight) * proba[rows]
-                           + self.heading_weight * of_heading[[column[headings[i]] for i in rows]])
-            features = features[: len(texts)]
-        if self.instrument_pipeline_ is None:
-            inst = np.zeros((len(texts), 0))
-        else:
-            inst = _linear_proba(self.instrument_pipeline_.named_steps["clf"], features)
-        primary = self._primary(proba)
-        # The themes at or above the threshold, best first; the primary leads. Most rows have at
-        # most the primary above it: only the others are sorted. (Plain lists from here: indexing
-        # numpy arrays element by element costs more than the rest.)
-        n_above = (proba >= self.threshold).sum(axis=1)
-        ranked_rows = np.flatnonzero((n_above > 1) | ((n_above == 1) & (proba.argmax(axis=1) != primary)))
-        classes = [str(c) for c in self.classes_]
-        themes = [classes[best] for best in primary.tolist()]
-        for i, ranked, above_n in zip(ranked_rows.tolist(),
-                                      np.argsort(-proba[ranked_rows], axis=1, kind="stable").tolist(),
-                                      n_above[ranked_rows].tolist()):
-            best = primary[i]
-            themes[i] = ";".join([classes[best], *(classes[j] for j in ranked[:above_n] if j != best)])
-        best_score = proba[np.arange(len(texts)), primary].tolist()
-        if inst.shape[1]:
-            inst_best = inst.argmax(axis=1)
-            inst_names = [str(c) for c in self.instrument_classes_]
-            instruments = [inst_names[k] for k in inst_best.tolist()]
-            inst_scores = [round(v, 4) for v in inst[np.arange(len(texts)), inst_best].tolist()]
-        else:
-            instruments, inst_scores = [""] * len(texts), [None] * len(texts)
-        return [ThemePrediction(classes[best], round(score, 4), themes_of, instrument, inst_score)
-                for best, score, themes_of, instrument, inst_score in zip(
-                    primary.tolist(), best_score, themes, instruments, inst_scores)]
+        return ThemePredictor.from_classifier(self).predict_themes(texts, sections, words)
 
 
-def _union_transform(union: FeatureUnion, texts: list[str], tokenized: list[list[str] | None] | None = None):
-    """``union.transform(texts)`` without its joblib dispatch, which costs milliseconds per call:
-    predict_themes runs once per document. ``tokenized`` goes to the word vectorizer whose
-    tokenizer is ``tokens``: the texts' words as it would cut them."""
-    weights = union.transformer_weights or {}
-    blocks = [(transformer.transform(texts, tokenized) if tokenized is not None and _cuts_words(transformer)
-               else transformer.transform(texts)) * weights.get(name, 1)
-              for name, transformer in union.transformer_list if transformer != "drop"]
-    return sparse.hstack(blocks, format="csr")
-
-
-def _cuts_words(transformer) -> bool:
+def cuts_words(transformer) -> bool:
+    """Whether ``transformer`` is a word vectorizer with zhengce's tokenizer (it accepts the words
+    a sentence was already cut into)."""
     return (isinstance(transformer, CompactTfidfVectorizer) and transformer.analyzer == "word"
             and transformer.tokenizer is tokens)
-
-
-def _ascii_words(words: Sequence[str], text: str) -> list[str]:
-    """The words of ``text`` as ``tokens`` cuts it: whitespace dropped, clause punctuation in ASCII
-    (the segmenters give punctuation one character at a time). No Python loop per word where
-    the text has no whitespace: this runs over every word of every measure."""
-    if _WHITE_SPACE(text):
-        words = [w for w in words if w.strip()]
-    return list(map(_ASCII_CLAUSE.get, words, words))
-
-
-def _linear_proba(clf: LogisticRegression, features) -> np.ndarray:
-    """``clf.predict_proba(features)`` without its per-call input validation (the features were
-    just built by the fitted vectorizers)."""
-    scores = np.asarray(features @ clf.coef_.T) + clf.intercept_
-    if scores.shape[1] == 1:  # binary: one column of log-odds for classes_[1]
-        positive = expit(scores[:, 0])
-        return np.column_stack([1.0 - positive, positive])
-    return softmax(scores, axis=1)
-
-
-def _as_texts(X) -> list[str]:
-    if isinstance(X, str):
-        raise TypeError("expected an iterable of sentences, got one str; wrap it in a list")
-    texts = [x if isinstance(x, str) else "" if x is None else str(x) for x in X]
-    return [_ascii_punctuation(text) for text in texts]
-
-
-_ASCII_CLAUSE = {"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"}
-"""Clause punctuation and its ASCII form: for sentences (``_ascii_punctuation``) and for words
-(``_ascii_words``)."""
-
-
-def _ascii_punctuation(text: str) -> str:
-    """Clause punctuation in one form ("，" and "," both ","), so that character n-grams do not
-    learn a source's typing habit. (str.replace per mark: ten times faster than str.translate.)"""
-    for full, ascii_form in _ASCII_CLAUSE.items():
-        text = text.replace(full, ascii_form)
-    return text
 
 
 def _as_labels(y, n: int, name: str) -> np.ndarray:
@@ -661,7 +464,8 @@ TRUSTED_TYPES: list[str] = [
 
 
 def save_model(model: ThemeClassifier, path: str | Path) -> Path:
-    """Write a fitted model to ``path`` with ``skops.io.dump``; returns the path."""
+    """Write a fitted model to ``path`` with ``skops.io.dump``, and its arrays beside it
+    (``models.predictor``: ``.npz``) for runs to load; returns the path."""
     import skops.io as sio
 
     model._check_fitted()
@@ -669,6 +473,12 @@ def save_model(model: ThemeClassifier, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(model, path)
     LOGGER.info("saved theme model to %s (%.1f MB)", path, path.stat().st_size / 1e6)
+    arrays = predictor_path(path)
+    try:
+        ThemePredictor.from_classifier(model).save(arrays, source_sha1=file_sha1(path))
+    except ValueError as exc:  # a feature block outside the fast path: runs load the model itself
+        arrays.unlink(missing_ok=True)
+        LOGGER.info("no %s: %s", arrays.name, exc)
     return path
 
 
@@ -751,10 +561,11 @@ class KeywordThemes:
         return [ThemePrediction(str(t), None, str(t), str(i)) for t, i in zip(themes, instruments)]
 
 
-def load_classifier(model_path: str | Path | None = None, taxonomy_path: str | Path | None = None,
-                    threshold: float | None = None):
-    """What classifies measures in a run: the model at ``model_path`` (default: the shipped one), or,
-    for a custom taxonomy without a model, its cue words (``KeywordThemes``, with a warning).
+def load_estimator(model_path: str | Path | None = None, taxonomy_path: str | Path | None = None,
+                   threshold: float | None = None):
+    """The model at ``model_path`` (default: the shipped one), or, for a custom taxonomy without a
+    model, its cue words (``KeywordThemes``, with a warning): what a run classifies with when
+    ``models.predictor.load_classifier`` finds no arrays of the model.
 
     Raises ``TaxonomyError`` when the model was trained for other themes than the taxonomy's.
     """

@@ -1,6 +1,7 @@
 """Cue-word counting: the dictionary method researchers use, as a baseline and as model features.
 
-Two scikit-learn estimators share one counting routine:
+Two scikit-learn estimators share one counting routine (``count_cues``, kept in
+``models.predictor``, which runs use without scikit-learn):
 
 - :class:`CueCounter` turns texts into one column per theme (or instrument type): how many of its
   cue words occur. The theme classifier adds these columns to its TF-IDF features, so a cue word that
@@ -11,9 +12,6 @@ Two scikit-learn estimators share one counting routine:
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,57 +19,12 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from models.predictor import count_cues, cue_features
 from models.taxonomy import Taxonomy, load_taxonomy
 
 LOGGER = logging.getLogger(__name__)
 
 _DIMENSIONS = ("themes", "instruments")
-
-
-@lru_cache(maxsize=64)
-def _pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
-    # Longest first so 交流轮岗 is one hit, not 交流 + 轮岗 when both are cues.
-    if not cues:
-        return None
-    return re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)))
-
-
-def count_cues(texts: Iterable[str], cue_groups: Sequence[Sequence[str]]) -> np.ndarray:
-    """Cue hits per text (rows) and group (columns), non-overlapping, longest cue first.
-
-    Parameters
-    ----------
-    texts
-        Sentences (simplified Chinese).
-    cue_groups
-        One sequence of cue words per group (theme or instrument type).
-
-    Returns
-    -------
-    numpy.ndarray of int, shape (n_texts, n_groups)
-    """
-    patterns = [_pattern(tuple(group)) for group in cue_groups]
-    texts = ["" if text is None else text for text in texts]
-    counts = np.zeros((len(texts), len(patterns)), dtype=np.int64)
-    if not texts:
-        return counts
-    # One scan of the joined batch per group instead of one per sentence: a cue never spans
-    # the separator (cues are words; a cue holding it falls back to per-sentence scanning).
-    separator = "\n"
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + len(separator)
-    starts = np.cumsum(lengths) - lengths
-    joined = separator.join(texts)
-    for column, (group, pattern) in enumerate(zip(cue_groups, patterns)):
-        if pattern is None:
-            continue
-        if any(separator in cue for cue in group):
-            counts[:, column] = [len(pattern.findall(text)) for text in texts]
-            continue
-        found = [match.start() for match in pattern.finditer(joined)]
-        if found:
-            rows = np.searchsorted(starts, found, side="right") - 1
-            counts[:, column] = np.bincount(rows, minlength=len(texts))
-    return counts
 
 
 def _check_dimension(owner: str, dimension: str) -> None:
@@ -115,10 +68,7 @@ class CueCounter(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> sparse.csr_matrix:
         check_is_fitted(self, "cues_", msg="This CueCounter is not fitted yet; call fit first.")
-        counts = count_cues(X, self.cues_).astype(np.float64)
-        if self.sublinear:
-            counts = np.log1p(counts)
-        return sparse.csr_matrix(counts * self.weight)
+        return cue_features(list(X), self.cues_, self.sublinear, self.weight)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "groups_")

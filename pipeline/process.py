@@ -31,7 +31,7 @@ def _nlp(segmenter: str):
 
 @lru_cache(maxsize=4)
 def _classifier(model: str, taxonomy: str, threshold: float):
-    from models.classifier import load_classifier
+    from models.predictor import load_classifier
 
     return load_classifier(model or None, taxonomy or None, threshold)
 

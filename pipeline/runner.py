@@ -217,7 +217,7 @@ def check_config(config: Config) -> None:
         if value and not Path(value).is_file():
             raise ConfigError(f"{name} file not found: {value}")
     if config.classify and (config.model or config.taxonomy):
-        from models.classifier import load_classifier
+        from models.predictor import load_classifier
 
         load_classifier(config.model or None, config.taxonomy or None)
 

@@ -327,21 +327,26 @@ def test_compact_vectorizer_refit_forgets_the_old_vocabulary():
     assert vectorizer.transform(["教育"]).nnz == 0
 
 
-def test_linear_proba_equals_predict_proba(tiny_model):
-    from models.classifier import _linear_proba, _union_transform
+def test_predictor_features_and_probabilities_equal_the_pipelines(tiny_model):
+    from models.predictor import LinearHead, ThemePredictor, as_texts
 
-    features = _union_transform(tiny_model.pipeline_.named_steps["features"], TEXTS)
+    texts = as_texts(TEXTS)
+    features = ThemePredictor.from_classifier(tiny_model)._features(texts, None)
+    union = tiny_model.pipeline_.named_steps["features"]
+    np.testing.assert_allclose(features.toarray(), union.transform(texts).toarray(), atol=1e-12)
     for clf in (tiny_model.pipeline_.named_steps["clf"],
                 tiny_model.instrument_pipeline_.named_steps["clf"]):
-        np.testing.assert_allclose(_linear_proba(clf, features), clf.predict_proba(features), atol=1e-12)
+        head = LinearHead(list(clf.classes_), clf.coef_, clf.intercept_)
+        np.testing.assert_allclose(head.proba(features), clf.predict_proba(features), atol=1e-12)
     binary = ThemeClassifier(min_df=1).fit(TEXTS[:6], THEMES[:6]).pipeline_
-    features = _union_transform(binary.named_steps["features"], TEXTS)
-    np.testing.assert_allclose(_linear_proba(binary.named_steps["clf"], features),
-                               binary.named_steps["clf"].predict_proba(features), atol=1e-12)
+    features = binary.named_steps["features"].transform(texts)
+    clf = binary.named_steps["clf"]
+    np.testing.assert_allclose(LinearHead(list(clf.classes_), clf.coef_, clf.intercept_).proba(features),
+                               clf.predict_proba(features), atol=1e-12)
 
 
 def test_count_cues_batch_equals_counting_each_sentence(samples_dir):
-    from models.keywords import _pattern
+    from models.predictor import _pattern
     from models.taxonomy import load_taxonomy
 
     groups = [tuple(g) for g in load_taxonomy(None).cue_groups("themes").values()]

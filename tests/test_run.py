@@ -330,14 +330,14 @@ def test_process_batch_gives_what_process_gives_file_by_file(samples_dir):
 
 
 def test_process_batch_a_document_the_classifier_fails_on_costs_only_itself(tmp_path, monkeypatch):
-    from models.classifier import ThemeClassifier
+    from models.predictor import ThemePredictor
     from pipeline.process import process_batch
 
     texts = {"a.txt": "某县教育报告\n一、主要做法\n要加强教师队伍建设。\n", "b.txt": "某县教育报告\n一、主要做法\n要改善办学条件。\n",
              "c.txt": "某县教育报告\n一、主要做法\n要推进集团化办学。\n"}
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    predict = ThemeClassifier.predict_themes
+    predict = ThemePredictor.predict_themes
 
     def fail_on_conditions(self, X, sections=None, words=None):
         X = list(X)
@@ -345,7 +345,7 @@ def test_process_batch_a_document_the_classifier_fails_on_costs_only_itself(tmp_
             raise RuntimeError("no theme for this one")
         return predict(self, X, sections=sections, words=words)
 
-    monkeypatch.setattr(ThemeClassifier, "predict_themes", fail_on_conditions)
+    monkeypatch.setattr(ThemePredictor, "predict_themes", fail_on_conditions)
     results = process_batch([(tmp_path / name, name) for name in texts])
     assert [r.doc_id for r in results] == list(texts)
     assert [r.error.stage if r.error else "" for r in results] == ["", "classify", ""]
