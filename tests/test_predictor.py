@@ -101,3 +101,13 @@ def test_a_run_imports_neither_scikit_learn_nor_skops():
             "warm_up(Config()); print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'skops'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_model_outside_the_arrays_only_form_predicts_and_is_loaded_itself(tmp_path):
+    # Character 4-grams do not fit the integer keys of the fast path: that block stays the
+    # fitted vectorizer, and no arrays file is written for the model.
+    model = ThemeClassifier(min_df=1, char_ngram_range=(1, 4)).fit(TEXTS, THEMES)
+    assert [p.theme for p in model.predict_themes(TEXTS)] == list(model.predict(TEXTS))
+    path = save_model(model, tmp_path / "wide.skops")
+    assert not predictor_path(path).exists()
+    assert isinstance(load_classifier(path), ThemeClassifier)
