@@ -331,10 +331,13 @@ class ThemePredictor:
         The taxonomy's fallback theme (``other``), chosen only with ``fallback_min_proba``.
     threshold, fallback_min_proba, heading_weight : float
         As in ``ThemeClassifier``.
+    source_sha1 : str
+        The sha1 of the model file the arrays were saved from ("" when made in memory).
     """
 
     def __init__(self, blocks: list[tuple[object, float]], themes: LinearHead, instruments: LinearHead | None,
-                 fallback: str, threshold: float, fallback_min_proba: float, heading_weight: float):
+                 fallback: str, threshold: float, fallback_min_proba: float, heading_weight: float,
+                 source_sha1: str = ""):
         self.blocks = blocks
         self.themes = themes
         self.instruments = instruments
@@ -342,10 +345,7 @@ class ThemePredictor:
         self.threshold = threshold
         self.fallback_min_proba = fallback_min_proba
         self.heading_weight = heading_weight
-
-    @property
-    def classes_(self) -> np.ndarray:
-        return np.asarray(self.themes.classes, dtype=object)
+        self.source_sha1 = source_sha1  # of the model file the arrays were saved from
 
     # -- from a fitted classifier, to and from a file ---------------------------------------------
     @classmethod
@@ -425,10 +425,8 @@ class ThemePredictor:
                 blocks.append((block, spec["weight"]))
             heads = {name: LinearHead(classes, data[f"{name}_coef"], data[f"{name}_intercept"])
                      for name, classes in meta["heads"].items()}
-        predictor = cls(blocks, heads["themes"], heads.get("instruments"), meta["fallback"], meta["threshold"],
-                        meta["fallback_min_proba"], meta["heading_weight"])
-        predictor.source_sha1 = meta["source_sha1"]
-        return predictor
+        return cls(blocks, heads["themes"], heads.get("instruments"), meta["fallback"], meta["threshold"],
+                   meta["fallback_min_proba"], meta["heading_weight"], meta["source_sha1"])
 
     # -- prediction ----------------------------------------------------------------------------------
     def _features(self, texts: list[str], tokenized) -> sparse.csr_matrix:
