@@ -6,6 +6,7 @@ naming the file). A new format is one function plus one line in ``READERS``.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -32,6 +33,14 @@ class RawDocument:
     title: str = ""
     published: str = ""
     lossy: bool = False
+
+
+def file_sha1(path: str | Path) -> str:
+    """The sha1 of a file's bytes, or "" when it cannot be read (never equal to a stored digest)."""
+    try:
+        return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def read_text(data: bytes, source: str) -> RawDocument:

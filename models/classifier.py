@@ -36,11 +36,12 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from corpus import errors
+from corpus.readers import file_sha1
 from corpus.segment import tokens
 from models import DEFAULT_MODEL  # defined in the package, so the runner reads it without sklearn
 from models.keywords import CueCounter
 from models.predictor import (CODE_POINTS, MAX_CHAR_N, TfidfBlock, ThemePrediction, ThemePredictor,
-                              char_columns, file_sha1, make_lookup, predictor_path, tfidf_rows, word_columns)
+                              char_columns, make_lookup, predictor_path, tfidf_rows, word_columns)
 from models.predictor import as_texts as _as_texts
 from models.taxonomy import load_taxonomy
 

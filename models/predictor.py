@@ -10,7 +10,6 @@ their imports were half of every run's start-up (3.3 of 7 s on a 2-core machine)
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -26,6 +25,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit, softmax
 
+from corpus.readers import file_sha1
 from corpus.segment import tokens
 from corpus.structure import heading_of
 from models import DEFAULT_MODEL
@@ -529,18 +529,14 @@ def predictor_path(model_path: str | Path) -> Path:
     return Path(model_path).with_suffix(".npz")
 
 
-def file_sha1(path: str | Path) -> str:
-    return hashlib.sha1(Path(path).read_bytes()).hexdigest()
-
-
 @lru_cache(maxsize=4)
-def _load_predictor(path: str, mtime_ns: int, source_sha1: str) -> ThemePredictor | None:
+def _load_predictor(path: str, model: str, mtimes_ns: tuple[int, int]) -> ThemePredictor | None:
     try:
         predictor = ThemePredictor.load(path)
     except (OSError, ValueError, KeyError) as exc:
         LOGGER.info("not using %s: %s", path, exc)
         return None
-    if predictor.source_sha1 != source_sha1:
+    if predictor.source_sha1 != file_sha1(model):
         LOGGER.info("not using %s: made from another version of the model file", path)
         return None
     return predictor
@@ -553,7 +549,7 @@ def load_predictor(model_path: str | Path | None = None) -> ThemePredictor | Non
     arrays = predictor_path(model)
     if not model.is_file() or not arrays.is_file():
         return None
-    return _load_predictor(str(arrays), arrays.stat().st_mtime_ns, file_sha1(model))
+    return _load_predictor(str(arrays), str(model), (arrays.stat().st_mtime_ns, model.stat().st_mtime_ns))
 
 
 def load_classifier(model_path: str | Path | None = None, taxonomy_path: str | Path | None = None,

@@ -6,7 +6,6 @@ from a run with one worker, are written by this process."""
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from corpus.errors import ZhengceError
+from corpus.readers import file_sha1
 from corpus.records import DocumentResult, ReadError
 from pipeline.config import Config
 from pipeline.process import BATCH_DOCS, process, process_batch, warm_up
@@ -204,7 +204,7 @@ def _unchanged(f: SourceFile, previous: tuple[int, float, str]) -> bool:
         return True
     if size != f.size or not digest:
         return False
-    return _file_sha1(f.path) == digest
+    return file_sha1(f.path) == digest
 
 
 def check_config(config: Config) -> None:
@@ -239,15 +239,8 @@ def config_fingerprint(config: Config) -> str:
     files = {}
     if config.classify:
         files = {"model_sha1": config.model or DEFAULT_MODEL, "taxonomy_sha1": config.taxonomy or DEFAULT_TAXONOMY}
-    digests = {key: _file_sha1(Path(path)) for key, path in files.items()}
+    digests = {key: file_sha1(Path(path)) for key, path in files.items()}
     return json.dumps({"version": release, **dataclasses.asdict(config), **digests}, sort_keys=True)
-
-
-def _file_sha1(path: Path) -> str:
-    try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""  # unreadable: never equal to a stored digest; a missing custom model was refused already
 
 
 def _results_dask(files: list[SourceFile], config: Config, scheduler: str) -> Iterator[DocumentResult]:

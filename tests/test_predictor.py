@@ -7,11 +7,10 @@ import sys
 
 import pytest
 
-from corpus.readers import read_path
+from corpus.readers import file_sha1, read_path
 from models import DEFAULT_MODEL
 from models.classifier import ThemeClassifier, load_model, save_model
-from models.predictor import (ThemePredictor, file_sha1, load_classifier, load_predictor,
-                              predictor_path)
+from models.predictor import ThemePredictor, load_classifier, load_predictor, predictor_path
 
 # (text, theme, instrument): enough to fit a model.
 TINY = [
