@@ -424,7 +424,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return []
         self._check_fitted()
-        return ThemePredictor.from_classifier(self).predict_themes(texts, sections, words)
+        return ThemePredictor.from_classifier(self).predict_texts(texts, sections, words)
 
 
 def cuts_words(transformer) -> bool:

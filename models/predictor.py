@@ -474,7 +474,11 @@ class ThemePredictor:
         -------
         list[ThemePrediction]
         """
-        texts = as_texts(X)
+        return self.predict_texts(as_texts(X), sections, words)
+
+    def predict_texts(self, texts: list[str], sections: Iterable[str] | None = None,
+                      words: Sequence[Sequence[str] | None] | None = None) -> list[ThemePrediction]:
+        """``predict_themes`` of sentences already prepared by ``as_texts``."""
         if not texts:
             return []
         headings = self._headings(sections, len(texts))
