@@ -39,7 +39,11 @@ class SegmenterTokenizer:
         if "".join(words) != text:  # a segmenter that drops characters: let spaCy align them
             doc = Doc(self.vocab, *get_words_and_spaces(words, text))
         else:
-            doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+            # Words as hash values, each distinct word hashed once: spaCy hashes every token it is
+            # given as a string, which was 40% of building the Doc (a report repeats its words).
+            add = self.vocab.strings.add
+            orth = {word: add(word) for word in set(words)}
+            doc = Doc(self.vocab, words=list(map(orth.__getitem__, words)), spaces=[False] * len(words))
             doc.user_data[WORDS_KEY] = words
         doc.user_data[TEXT_KEY] = text
         return doc
