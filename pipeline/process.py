@@ -72,8 +72,10 @@ WARM_UP_TEXT = "某县关于教育的通知\n发布时间: 2024-01-02\n一、到
 def warm_up(config: Config) -> None:
     """Load the pipeline and the model once per process (worker initialiser, or the parent before
     it forks): one tiny document also imports what the components load lazily."""
+    from corpus.normalise import normalise
+
     nlp = _nlp(config.segmenter)
-    nlp(WARM_UP_TEXT)
+    nlp(normalise(WARM_UP_TEXT).text)
     if config.classify:
         _classifier(config.model, config.taxonomy, config.theme_threshold).predict_themes([WARM_UP_TEXT])
 
