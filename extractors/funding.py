@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from extractors.numbers import ARABIC, FULLWIDTH, NEGATION, parse_number
+from extractors.numbers import ARABIC, NEGATION, halfwidth, parse_number
 
 LOGGER = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ def find_funding(sentence: str, *, default_currency: str = "CNY") -> list[Fundin
     # Checked before the (slow, table-driven) full-width translation, which makes 萬/億 into 万/亿.
     if not sentence or not MONEY_CHAR.search(sentence):
         return []
-    text = sentence.translate(FULLWIDTH)
+    text = halfwidth(sentence)
     out: list[FundingMatch] = []
     prev_end, prev_qual = -1, ""
     cuts = _boundaries(text)

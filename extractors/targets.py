@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from extractors.funding import find_funding
-from extractors.numbers import ARABIC, FULLWIDTH, NEGATION, parse_number
+from extractors.numbers import ARABIC, NEGATION, halfwidth, parse_number
 
 LOGGER = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def find_plan_period(text: str) -> tuple[int, int] | None:
     tuple of int or None
         (first year, last year), or None when no plan period is named.
     """
-    text = (text or "").translate(FULLWIDTH)
+    text = halfwidth(text or "")
     for part in (text[:300], text):
         for pattern in (_PLAN_PAREN, _PLAN_WORDS):
             for m in pattern.finditer(part):
@@ -397,7 +397,7 @@ def find_targets(sentence: str, *, doc_year: int | None = None,
     """
     if not sentence or not ANY_NUMBER.search(sentence):
         return [], []
-    text = sentence.translate(FULLWIDTH)
+    text = halfwidth(sentence)
     if not _MAY_HOLD_TARGET.search(text):
         return [], []
     mask = bytearray(len(text))
