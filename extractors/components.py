@@ -27,6 +27,13 @@ HEAD_LINES = 8  # lines at the top that may hold the date line and the issuing b
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    """``doc.char_span(start, end, label, alignment_mode="expand")``. On a Doc of the segmenter's
+    words (no trailing spaces) the tokens are found from the words' offsets: ``char_span`` builds
+    four Token objects per call, and the components make tens of thousands of spans per long law."""
+    bounds = _word_bounds(doc)
+    if bounds is not None and 0 <= start < end <= bounds[-1]:
+        first = bisect.bisect_right(bounds, start) - 1  # the word holding the first character
+        return Span(doc, first, bisect.bisect_left(bounds, end, first), label=label)
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
     if span is None:
         LOGGER.debug("no token span for %d-%d (%s)", start, end, label)
@@ -93,17 +100,27 @@ def words_between(doc: Doc, start: int, end: int) -> list[str] | None:
     58,106 measures of a 600-document bench sample, the eval documents and the seeds: 2 not
     aligned, every other one the same words).
     """
-    words = doc.user_data.get(WORDS_KEY)
-    if words is None:
-        return None
-    bounds = doc.user_data.get(_BOUNDS_KEY)
+    bounds = _word_bounds(doc)
     if bounds is None:
-        bounds = doc.user_data[_BOUNDS_KEY] = [0, *itertools.accumulate(map(len, words))]
+        return None
+    words = doc.user_data[WORDS_KEY]
     i = bisect.bisect_left(bounds, start)
     j = bisect.bisect_left(bounds, end, i)
     if i < len(bounds) and bounds[i] == start and j < len(bounds) and bounds[j] == end:
         return words[i:j]
     return None
+
+
+def _word_bounds(doc: Doc) -> list[int] | None:
+    """Where each of the segmenter's words starts in the text, then the text's length; None when
+    the Doc was not made by ``extractors.load``'s tokenizer."""
+    bounds = doc.user_data.get(_BOUNDS_KEY)
+    if bounds is None:
+        words = doc.user_data.get(WORDS_KEY)
+        if words is None:
+            return None
+        bounds = doc.user_data[_BOUNDS_KEY] = [0, *itertools.accumulate(map(len, words))]
+    return bounds
 
 
 def span_text(doc: Doc, span: Span) -> str:
