@@ -185,3 +185,18 @@ def test_nlp_measures_carry_the_words_the_document_was_cut_into(nlp):
     assert words_between(doc, 0, 6) == ["加强", "教师队伍"]
     assert words_between(doc, 0, 4) is None  # 4 falls inside 教师队伍: the caller segments instead
     assert words_between(doc, 8, 9) == ["。"] and words_between(doc, 9, 9) == []
+
+
+def test_nlp_component_spans_are_those_of_char_span(nlp):
+    # The components find a span's tokens from the words' offsets (extractors.components._span);
+    # on every character range, inside words and across whitespace tokens, that is char_span's
+    # "expand" alignment.
+    from extractors.components import _span
+
+    doc = nlp.make_doc("一、加强教师队伍建设。\n  到2025年，投入 4.6亿元！")
+    n = len(doc.text)
+    for start in range(n):
+        for end in range(start + 1, n + 1):
+            ours = _span(doc, start, end, "X")
+            theirs = doc.char_span(start, end, label="X", alignment_mode="expand")
+            assert (ours.start, ours.end, ours.label_) == (theirs.start, theirs.end, theirs.label_), (start, end)

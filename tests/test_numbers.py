@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.numbers import MAGNITUDES, parse_number
+from extractors.numbers import FULLWIDTH, MAGNITUDES, halfwidth, parse_number
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,9 @@ def test_numbers_round_trips_chinese_numerals(n: int) -> None:
 @given(st.text(max_size=30))
 def test_numbers_never_raises(text: str) -> None:
     parse_number(text)
+
+
+@given(st.text(alphabet=st.sampled_from([*map(chr, FULLWIDTH), *"投入亿元，。% 12ab"]), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_halfwidth_is_the_fullwidth_translation(text):
+    assert halfwidth(text) == text.translate(FULLWIDTH)
