@@ -129,7 +129,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def as_block(self) -> TfidfBlock:
         """This fitted vectorizer as the arrays ``models.predictor`` transforms with (built once,
-        sharing the lookup and the vocabulary)."""
+        sharing the lookup; the block makes its own vocabulary, which also holds aliases)."""
         block = self.__dict__.get("_block")
         if block is None:
             index, columns = self._lookup()
@@ -138,7 +138,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             block = self._block = TfidfBlock(
                 self.analyzer, tuple(self.ngram_range), terms, index.to_numpy(), columns,
                 self._tfidf.idf_ if self.use_idf else None, self.sublinear_tf, self.norm == "l2",
-                np.dtype(self.dtype).name, _lookup=(index, columns), _vocabulary=vocabulary)
+                np.dtype(self.dtype).name, _lookup=(index, columns))
         return block
 
     def _fast_path(self) -> bool:

@@ -75,12 +75,16 @@ _WHITE_SPACES = re.compile(r"\s\s+")  # what sklearn's char analyzer collapses
 _WHITE_SPACE = re.compile(r"\s").search
 
 
-def ascii_words(words: Sequence[str], text: str) -> list[str]:
-    """The words of ``text`` as ``tokens`` cuts it: whitespace dropped, clause punctuation in ASCII
-    (the segmenters give punctuation one character at a time). No Python loop per word where
-    the text has no whitespace: this runs over every word of every measure."""
-    if _WHITE_SPACE(text):
-        words = [w for w in words if w.strip()]
+def non_blank_words(words: Sequence[str], text: str) -> Sequence[str]:
+    """The segmenter's words of ``text`` without whitespace, as ``tokens`` cuts it (except that
+    clause punctuation is left full-width: see ``ascii_words``). ``words`` itself when ``text``
+    has no whitespace: this runs over every measure."""
+    return [w for w in words if w.strip()] if _WHITE_SPACE(text) else words
+
+
+def ascii_words(words: Sequence[str]) -> list[str]:
+    """``words`` with clause punctuation in ASCII, as ``tokens`` gives it for a prepared sentence
+    (the segmenters give punctuation one character at a time)."""
     return list(map(_ASCII_CLAUSE.get, words, words))
 
 
@@ -129,9 +133,12 @@ def char_columns(docs: list[str], lookup: Lookup, ngram_range: tuple[int, int]) 
 
 
 def word_columns(docs: list[str], lookup: Lookup, vocabulary: dict[str, int], ngram_range: tuple[int, int],
-                 tokenizer, tokenized: Sequence[Sequence[str] | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 tokenizer, tokenized: Sequence[Sequence[str] | None] | None = None,
+                 n_terms: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(row, column) of every word and word bigram of ``docs`` in the vocabulary (bigrams as pairs
-    of word ids). ``tokenized``: each doc's words when already cut (None: cut with ``tokenizer``)."""
+    of word ids). ``tokenized``: each doc's words when already cut (None: cut with ``tokenizer``).
+    ``n_terms``: the number of columns, when ``vocabulary`` also holds aliases."""
+    n_terms = len(vocabulary) if n_terms is None else n_terms
     get = vocabulary.get
     ids, lengths = [], []
     for doc, given in zip(docs, tokenized or repeat(None)):
@@ -152,7 +159,7 @@ def word_columns(docs: list[str], lookup: Lookup, vocabulary: dict[str, int], ng
         # unknown words can be skipped.
         pair = (doc_of[:-1] == doc_of[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
         first = np.flatnonzero(pair)
-        found, hit = find_columns(lookup, ids[first] * len(vocabulary) + ids[first + 1])
+        found, hit = find_columns(lookup, ids[first] * n_terms + ids[first + 1])
         rows.append(doc_of[first][hit])
         columns.append(found)
     if not rows:
@@ -259,15 +266,23 @@ class TfidfBlock:
         return self._lookup
 
     def vocabulary(self) -> dict[str, int]:
+        """Term -> column; full-width clause punctuation also finds its ASCII form's column, so that
+        the segmenter's words are looked up as they are (converting every word of every measure
+        cost a tenth of predicting)."""
         if self._vocabulary is None:
-            self._vocabulary = {term: i for i, term in enumerate(self.terms.tolist())}
+            vocabulary = {term: i for i, term in enumerate(self.terms.tolist())}
+            for full, ascii_form in _ASCII_CLAUSE.items():
+                if ascii_form in vocabulary:
+                    vocabulary.setdefault(full, vocabulary[ascii_form])
+            self._vocabulary = vocabulary
         return self._vocabulary
 
     def transform(self, texts: list[str], tokenized=None) -> sparse.csr_matrix:
         if self.analyzer == "char":
             rows, columns = char_columns(texts, self.lookup(), self.ngram_range)
         else:
-            rows, columns = word_columns(texts, self.lookup(), self.vocabulary(), self.ngram_range, tokens, tokenized)
+            rows, columns = word_columns(texts, self.lookup(), self.vocabulary(), self.ngram_range, tokens, tokenized,
+                                         len(self.terms))
         return tfidf_rows(rows, columns, (len(texts), len(self.terms)), np.dtype(self.dtype), self.idf,
                           self.sublinear_tf, self.l2)
 
@@ -295,7 +310,7 @@ class EstimatorBlock:
         from models.classifier import cuts_words
 
         if tokenized is not None and cuts_words(self.transformer):
-            return self.transformer.transform(texts, tokenized)
+            return self.transformer.transform(texts, [None if w is None else ascii_words(w) for w in tokenized])
         return self.transformer.transform(texts)
 
 
@@ -485,7 +500,7 @@ class ThemePredictor:
         distinct = sorted({h for h in headings if h})
         if words is not None and len(words) != len(texts):
             raise ValueError(f"{len(words)} word lists for {len(texts)} sentences")
-        tokenized = None if words is None else [None if w is None else ascii_words(w, text)
+        tokenized = None if words is None else [None if w is None else non_blank_words(w, text)
                                                 for w, text in zip(words, texts)]
         # The sentences and their distinct headings in one featurisation (one call per batch).
         features = self._features(texts + as_texts(distinct),
