@@ -349,18 +349,23 @@ class _Builder:
         self.stack: list[tuple[Heading, str]] = []  # kind: marked, law, article, colon, plain, runin
         self.headings: list[Heading] = []
         self.sentences: list[Sentence] = []
+        # Both follow the stack, which changes far less often than they are read (every line).
+        self.articles = 0  # open headings of kind "article"
+        self.section = ""  # the stack's section path
 
     def in_article(self) -> bool:
-        return any(kind == "article" for _, kind in self.stack)
+        return self.articles > 0
 
     def open(self, level: int, label: str, body: str, start: int, end: int, kind: str) -> None:
         while self.stack and self.stack[-1][0].level >= level:
-            self.stack.pop()
+            self.articles -= self.stack.pop()[1] == "article"
         text = _SPACE_IN_CJK.sub("", body.strip().rstrip("：:").strip())
         heading = Heading(level=level, label=_SPACE_IN_CJK.sub("", label.strip()), text=text,
                           start=start, end=end)
         self.headings.append(heading)
         self.stack.append((heading, kind))
+        self.articles += kind == "article"
+        self.section = SECTION_JOIN.join(f"{h.label}{h.text}" for h, _ in self.stack)
 
     def unmarked_level(self, kind: str) -> int:
         if not self.stack:
@@ -374,7 +379,7 @@ class _Builder:
         return top.level + 1
 
     def body(self, start: int, end: int, paragraph: int) -> None:
-        section = SECTION_JOIN.join(f"{h.label}{h.text}" for h, _ in self.stack)
+        section = self.section
         for s, e in split_sentences(self.text, start, end):
             sentence = self.text[s:e]
             self.sentences.append(Sentence(

@@ -148,7 +148,7 @@ class StructureComponent:
         structure = parse(doc_text(doc), title_hint=doc._.source_title)
         doc._.title = structure.title
         doc._.date_line = structure.date_line
-        headings, sentences, values = [], [], []
+        headings, sentences, measures, values = [], [], [], []
         for heading in structure.headings:
             span = _span(doc, heading.start, heading.end, f"H{heading.level}")
             if span is not None:
@@ -161,12 +161,14 @@ class StructureComponent:
             value = as_dict(sentence)
             set_span_value(doc, span, "sentence", value)
             sentences.append(span)
+            if sentence.is_measure:
+                measures.append(span)
             values.append((span.start_char, span.end_char, value))
         cached = [] if self.overwrite else sentence_values(doc)
         _set(doc, "headings", headings, self.overwrite)
         _set(doc, "sentences", sentences, self.overwrite)
         doc.user_data[SENTENCES_KEY] = cached + values
-        _set(doc, "measures", [s for s in sentences if s.label_ == "MEASURE"], self.overwrite)
+        _set(doc, "measures", measures, self.overwrite)
         return doc
 
 
