@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Iterable
 
 from corpus.records import columns
-from pipeline.store import ORDER_BY, TABLES, Store, readonly_uri
+from pipeline.store import TABLES, Store
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_NAME = "tables.xlsx"
@@ -57,7 +56,7 @@ def _write_csv(store: Store, name: str, path: Path, workers: int = 1) -> None:
 def _document_ranges(store: Store, name: str, n: int) -> list[tuple[str | None, str | None]]:
     """``n`` runs of documents ``[first, next_first)`` holding about as many rows of ``name``
     each (``None``: open end); none when the table is short."""
-    counts = store.conn.execute(f"SELECT doc_id, COUNT(*) FROM {name} GROUP BY doc_id ORDER BY doc_id").fetchall()
+    counts = store.rows_per_document(name)
     total = sum(c for _, c in counts)
     if total < PARALLEL_ROWS:
         return []
@@ -72,16 +71,8 @@ def _document_ranges(store: Store, name: str, n: int) -> list[tuple[str | None, 
 def _write_csv_part(db_path: str, name: str, bounds: tuple[str | None, str | None], part: str) -> None:
     """Rows of ``name`` for documents in ``bounds`` as CSV lines without header or BOM (a worker
     of ``_write_csv``, with its own read-only connection)."""
-    first, end = bounds
-    conn = sqlite3.connect(readonly_uri(db_path), uri=True)
-    try:
-        rows = conn.execute(
-            f"SELECT * FROM {name} WHERE (?1 IS NULL OR doc_id >= ?1) AND (?2 IS NULL OR doc_id < ?2) "
-            f"ORDER BY {ORDER_BY[name]}", (first, end))
-        with open(part, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(rows)
-    finally:
-        conn.close()
+    with Store(db_path, readonly=True) as store, open(part, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(store.rows(name, bounds))
 
 
 def export_tables(store: Store, out_dir: Path, formats: Iterable[str] = ("csv",), workers: int = 1) -> list[Path]:

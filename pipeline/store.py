@@ -206,10 +206,20 @@ class Store:
     def touch_file(self, doc_id: str, size: int, mtime: float) -> None:
         self.conn.execute("UPDATE files SET size = ?, mtime = ? WHERE doc_id = ?", (size, mtime, doc_id))
 
-    def rows(self, name: str) -> Iterator[sqlite3.Row]:
+    def rows(self, name: str, documents: tuple[str | None, str | None] = (None, None)) -> Iterator[sqlite3.Row]:
+        """Rows of table ``name`` in export order; ``documents``: only those of the doc_ids in
+        ``[first, end)`` (``None``: an open end)."""
         if name not in TABLES:
             raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
-        return self.conn.execute(f"SELECT * FROM {name} ORDER BY {ORDER_BY[name]}")
+        return self.conn.execute(
+            f"SELECT * FROM {name} WHERE (?1 IS NULL OR doc_id >= ?1) AND (?2 IS NULL OR doc_id < ?2) "
+            f"ORDER BY {ORDER_BY[name]}", documents)
+
+    def rows_per_document(self, name: str) -> list[tuple[str, int]]:
+        """``(doc_id, number of rows)`` of table ``name``, by doc_id."""
+        if name not in TABLES:
+            raise StoreError(f"no table {name!r}; tables: {', '.join(TABLES)}")
+        return self.conn.execute(f"SELECT doc_id, COUNT(*) FROM {name} GROUP BY doc_id ORDER BY doc_id").fetchall()
 
     def count(self, name: str) -> int:
         return self.conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
