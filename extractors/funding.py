@@ -240,7 +240,7 @@ def find_funding(sentence: str, *, default_currency: str = "CNY") -> list[Fundin
     list of FundingMatch
         In order of appearance; offsets index ``sentence``.
     """
-    # Checked before the (slow, table-driven) full-width translation, which makes 萬/億 into 万/亿.
+    # Checked on the original sentence, before the full-width mapping makes 萬/億 into 万/亿.
     if not sentence or not MONEY_CHAR.search(sentence):
         return []
     text = halfwidth(sentence)

@@ -33,6 +33,7 @@ def halfwidth(text: str) -> str:
         text = text.replace(char, FULLWIDTH[ord(char)])
     return text
 
+
 #: Characters of a Chinese numeral (digits, units, magnitudes, 点 for decimals).
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟"
 #: The negation before a bound word: 不少于, 不得超过, 不应低于 (a negated bound flips its sense).

@@ -180,6 +180,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             columns.append(column)
         return make_lookup(np.asarray(keys, dtype=np.int64), np.asarray(columns, dtype=np.int64))
 
+
 def _is_range(v) -> bool:
     return (isinstance(v, tuple) and len(v) == 2 and all(isinstance(n, Integral) for n in v)
             and 1 <= v[0] <= v[1])
