@@ -40,7 +40,7 @@ def _value(span: Span):
 
 def set_span_value(doc: Doc, span: Span, name: str, value: object) -> None:
     """``span._.<name> = value``, written straight into ``doc.user_data`` under the key spaCy's own
-    accessor uses. The structure component sets a value on every sentence and heading, tens of
+    accessor uses. The components set a value on every sentence and heading they find, tens of
     thousands per long law: building spaCy's accessor object for each cost as much as parsing
     the sentences. Where spaCy keeps span values elsewhere, the accessor is used."""
     if _user_data_layout():

@@ -230,7 +230,7 @@ class SentenceFinder:
                 span = _span(doc, start + match.start, start + match.end, self.label)
                 if span is None:
                     continue
-                setattr(span._, self.attribute, _fields(match, origin))
+                set_span_value(doc, span, self.attribute, _fields(match, origin))
                 found.append(span)
         _set(doc, self.spans_key, found, self.overwrite)
         return doc
@@ -291,7 +291,7 @@ class TargetsComponent(SentenceFinder):
                     span = _span(doc, start + match.start, start + match.end, label)
                     if span is None:
                         continue
-                    setattr(span._, attribute, _fields(match, origin))
+                    set_span_value(doc, span, attribute, _fields(match, origin))
                     bucket.append(span)
         _set(doc, self.spans_key, targets, self.overwrite)
         _set(doc, self.indicators_key, indicators, self.overwrite)
