@@ -8,24 +8,10 @@ import sys
 import pytest
 
 from corpus.readers import file_sha1, read_path
+from labelled import INSTRUMENTS, TEXTS, THEMES
 from models import DEFAULT_MODEL
 from models.classifier import ThemeClassifier, load_model, save_model
 from models.predictor import ThemePredictor, load_classifier, load_predictor, predictor_path
-
-# (text, theme, instrument): enough to fit a model.
-TINY = [
-    ("推进义务教育阶段教师交流轮岗,每年交流比例不低于10%", "teachers", "supply"),
-    ("落实县管校聘管理改革,统筹调配教师编制", "teachers", "environment"),
-    ("建设县级智慧教育平台,推进数字校园建设", "digital", "supply"),
-    ("提升农村学校宽带网络接入水平", "digital", "supply"),
-    ("建立农村留守儿童关爱服务体系", "equity", "environment"),
-    ("对家庭经济困难学生给予生活补助", "equity", "supply"),
-    ("改扩建农村寄宿制学校,消除大班额", "facilities", "supply"),
-    ("新建城区学校,增加公办学位供给", "facilities", "environment"),
-]
-TEXTS = [t for t, _, _ in TINY]
-THEMES = [t for _, t, _ in TINY]
-INSTRUMENTS = [i for _, _, i in TINY]
 
 
 @pytest.fixture(scope="module")
